@@ -1,0 +1,237 @@
+"""The rubric scorer: deterministic, offline, negation-aware, hard to game."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.bank.loader import Bank
+from bot.bank.schema import Criterion, RedFlag, Step
+from bot.scoring.feedback import compose_feedback, quote
+from bot.scoring.lexicon import Hit, Lexicon, Matcher, Sentence
+from bot.scoring.result import CriterionResult, RedFlagResult, ScoreResult
+from bot.scoring.signals import has_specific_token, is_echo, is_stuffed
+
+MENTION_QUALITY = 0.6
+STUFFED_QUALITY = 0.3
+OFF_TOPIC_CAP = 10
+SIGNAL_STUFFING = "keyword-list"
+SIGNAL_ECHO = "echo"
+SIGNAL_OFF_TOPIC = "off-topic"
+SIGNAL_EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class _CriterionPlan:
+    criterion: Criterion
+    groups: tuple[str, ...]
+    specific: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _FlagPlan:
+    id: str
+    matcher: str
+    flag: RedFlag
+
+
+@dataclass(frozen=True)
+class _StepPlan:
+    question_id: str
+    stage: int
+    step: Step
+    criteria: tuple[_CriterionPlan, ...]
+    anchors: frozenset[str]
+    flags: tuple[_FlagPlan, ...]
+    pattern_names: tuple[str, ...]
+    prompt_vocabulary: frozenset[str]
+
+
+@dataclass
+class _Analysis:
+    sentences: list[Sentence]
+    specific: list[bool]
+    stuffed: list[bool]
+    echo: list[bool]
+
+    def usable(self, hit: Hit) -> bool:
+        return not hit.negated and not self.echo[hit.sentence]
+
+
+def inline_name(question_id: str, stage: int, criterion_id: str) -> str:
+    """Name under which a criterion's own phrases and patterns are compiled."""
+    return f"{question_id}#{stage}#{criterion_id}"
+
+
+def _matchers(bank: Bank) -> dict[str, Matcher]:
+    matchers = {
+        name: Matcher(tuple(c.phrases), tuple(c.patterns), c.negatable, c.specific)
+        for name, c in bank.concepts.items()
+    }
+    for name, flag in bank.red_flags.items():
+        matchers[f"flag:{name}"] = Matcher(tuple(flag.phrases), tuple(flag.patterns))
+    for q in bank.questions.values():
+        for s, step in enumerate(q.steps):
+            for crit in step.criteria:
+                if crit.phrases or crit.patterns:
+                    name = inline_name(q.id, s, crit.id)
+                    matchers[name] = Matcher(tuple(crit.phrases), tuple(crit.patterns))
+            for ref in step.red_flags:
+                flag_id, flag = bank.red_flag(ref)
+                if not isinstance(ref, str):
+                    matchers[f"flag:{q.id}#{s}#{flag_id}"] = Matcher(
+                        tuple(flag.phrases), tuple(flag.patterns)
+                    )
+    return matchers
+
+
+class Scorer:
+    """Scores answers against the rubric of one step of one question."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.lexicon = Lexicon(_matchers(bank))
+        self._plans: dict[tuple[str, int], _StepPlan] = {}
+        self._stuffing_concepts = frozenset(bank.concepts)
+
+    def _vocabulary(self, *texts: str) -> frozenset[str]:
+        return frozenset(c for s in self.lexicon.analyse(" ".join(texts)) for c in s.canon)
+
+    def _plan(self, question_id: str, stage: int) -> _StepPlan:
+        key = (question_id, stage)
+        if key in self._plans:
+            return self._plans[key]
+        question = self.bank.question(question_id)
+        if not 0 <= stage < len(question.steps):
+            raise IndexError(f"question {question_id} has steps 0–{len(question.steps) - 1}")
+        step = question.steps[stage]
+        criteria = []
+        for crit in step.criteria:
+            groups = list(crit.concepts)
+            if crit.phrases or crit.patterns:
+                groups.append(inline_name(question_id, stage, crit.id))
+            criteria.append(_CriterionPlan(crit, tuple(groups), frozenset(crit.specific)))
+        flags = []
+        for ref in step.red_flags:
+            flag_id, flag = self.bank.red_flag(ref)
+            matcher = f"flag:{flag_id}" if isinstance(ref, str) else f"flag:{question_id}#{stage}#{flag_id}"
+            flags.append(_FlagPlan(flag_id, matcher, flag))
+        names = {g for c in criteria for g in c.groups} | set(step.anchors)
+        names |= {s for c in criteria for s in c.specific} | self.lexicon.specific
+        names |= {f.matcher for f in flags} | {u for f in flags for u in f.flag.unless}
+        prompts = [question.title, step.prompt]
+        if stage > 0:
+            prompts.append(question.steps[0].prompt)
+        plan = _StepPlan(
+            question_id,
+            stage,
+            step,
+            tuple(criteria),
+            frozenset(step.anchors),
+            tuple(flags),
+            tuple(sorted(names)),
+            self._vocabulary(*prompts),
+        )
+        self._plans[key] = plan
+        return plan
+
+    def _analyse(self, plan: _StepPlan, answer: str) -> _Analysis:
+        sentences = self.lexicon.analyse(answer)
+        specific, stuffed, echo = [], [], []
+        for sentence in sentences:
+            sentence.hits.extend(self.lexicon.pattern_hits(sentence, plan.pattern_names))
+            named = any(h.concept in self.lexicon.specific and not h.negated for h in sentence.hits)
+            spec = named or has_specific_token(sentence)
+            specific.append(spec)
+            stuffed.append(is_stuffed(sentence, spec, self._stuffing_concepts))
+            echo.append(is_echo(sentence, plan.prompt_vocabulary, spec))
+        return _Analysis(sentences, specific, stuffed, echo)
+
+    def _criterion(self, plan: _CriterionPlan, a: _Analysis) -> CriterionResult:
+        crit = plan.criterion
+        groups_hit: dict[str, Hit] = {}
+        quality = 0.0
+        for sentence in a.sentences:
+            hits = [h for h in sentence.hits if h.concept in plan.groups and a.usable(h)]
+            if not hits:
+                continue
+            specific = a.specific[sentence.index] or any(
+                h.concept in plan.specific and a.usable(h) for h in sentence.hits
+            )
+            if a.stuffed[sentence.index]:
+                q = STUFFED_QUALITY
+            elif specific or crit.mention_is_enough:
+                q = 1.0
+            else:
+                q = MENTION_QUALITY
+            quality = max(quality, q)
+            for h in hits:
+                groups_hit.setdefault(h.concept, h)
+        coverage = min(1.0, len(groups_hit) / crit.need)
+        credit = round(coverage * quality, 3)
+        level = 2 if credit >= 0.999 else 1 if credit > 0 else 0
+        by_sentence = sorted({h.sentence for h in groups_hit.values()})
+        evidence = tuple(
+            quote(a.sentences[i].text) for i in by_sentence[:2]
+        )
+        note = "specific" if level == 2 else ("partial" if coverage < 1 else "vague") if level else "missing"
+        return CriterionResult(
+            crit.id,
+            crit.label,
+            crit.weight,
+            level,
+            credit,
+            evidence,
+            None if level == 2 else crit.tip,
+            tuple(crit.skills),
+            note,
+        )
+
+    def _flags(self, plan: _StepPlan, a: _Analysis) -> list[RedFlagResult]:
+        present = {h.concept for s in a.sentences for h in s.hits if not h.negated}
+        raised = []
+        for fp in plan.flags:
+            hit = next(
+                (h for s in a.sentences for h in s.hits if h.concept == fp.matcher and a.usable(h)),
+                None,
+            )
+            if hit is None or present.intersection(fp.flag.unless):
+                continue
+            raised.append(
+                RedFlagResult(fp.id, fp.flag.message, quote(a.sentences[hit.sentence].text), fp.flag.penalty)
+            )
+        return raised
+
+    def score(self, question_id: str, stage: int, answer: str) -> ScoreResult:
+        """Grade one answer to one step; raises UnknownQuestion or IndexError for bad ids."""
+        plan = self._plan(question_id, stage)
+        a = self._analyse(plan, answer)
+        criteria = tuple(self._criterion(c, a) for c in plan.criteria)
+        flags = tuple(self._flags(plan, a))
+        signals: list[str] = []
+        if not a.sentences:
+            signals.append(SIGNAL_EMPTY)
+        if any(a.stuffed[s.index] and any(not h.negated for h in s.hits) for s in a.sentences):
+            signals.append(SIGNAL_STUFFING)
+        if a.sentences and sum(a.echo) * 2 >= len(a.sentences):
+            signals.append(SIGNAL_ECHO)
+        total_weight = sum(c.weight for c in criteria)
+        base = 100 * sum(c.weight * c.credit for c in criteria) / total_weight
+        score = int(max(0.0, base - sum(f.penalty for f in flags)) + 0.5)
+        on_topic = any(
+            h.concept in plan.anchors and a.usable(h) for s in a.sentences for h in s.hits
+        )
+        if a.sentences and not on_topic:
+            signals.append(SIGNAL_OFF_TOPIC)
+            score = min(score, OFF_TOPIC_CAP)
+        feedback = compose_feedback(score, criteria, flags, tuple(signals))
+        return ScoreResult(
+            question_id,
+            stage,
+            plan.step.kind.value,
+            score,
+            criteria,
+            flags,
+            tuple(signals),
+            feedback,
+            plan.step.model_answer.strip(),
+        )

@@ -1,0 +1,111 @@
+"""Sentence signals: specificity, keyword stuffing and echoing the question."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from bot.scoring.lexicon import Hit, Sentence
+from bot.scoring.text import stem
+from bot.scoring.words import FUNCTION_WORDS, STOPWORDS
+
+_UNIT = (
+    r"%|pct|pp|bps|ms|msec|s|sec|secs|m|min|mins|h|hr|hrs|d|day|days|w|wk|wks|x|k|qps|rps|gb"
+    r"|mb|tb|usd|eur"
+)
+_NUMBER_WITH_UNIT = re.compile(rf"^\d+(?:\.\d+)?(?:{_UNIT})$")
+_DECIMAL = re.compile(r"^\d*\.\d+$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_PERCENTILE = re.compile(r"^p\d{2,3}$")
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
+    "fifty hundred thousand million half double triple".split()
+)
+_UNIT_WORDS = frozenset(
+    stem(w)
+    for w in "percent percentage ms millisecond second minute hour day week month quarter times "
+    "pp point request user customer sample qps rps prediction transaction row event label "
+    "dollar standard sigma deviation bucket bin window percentile".split()
+)
+_COMPARATORS = frozenset({">", "<", "≥", "≤", "="}) | frozenset(
+    stem(w)
+    for w in "above below over under exceed exceeds than least most within beyond past drop "
+    "drops rise rises reach reaches hit hits to from by every".split()
+)
+_PRECEDERS = frozenset(stem(w) for w in "severity sev priority tier level top p".split())
+
+
+def is_specific_token(tokens: list[str], i: int) -> bool:
+    """True when the token at i is a number with a unit or comparator, a decimal or a p99."""
+    tok = tokens[i]
+    if _NUMBER_WITH_UNIT.match(tok) or _DECIMAL.match(tok) or _PERCENTILE.match(tok):
+        return True
+    if _NUMBER.match(tok) or tok in _NUMBER_WORDS:
+        after = stem(tokens[i + 1]) if i + 1 < len(tokens) else ""
+        before = stem(tokens[i - 1]) if i > 0 else ""
+        return after in _UNIT_WORDS or before in _COMPARATORS or before in _PRECEDERS
+    return False
+
+
+def has_specific_token(sentence: Sentence) -> bool:
+    """True when the sentence carries a concrete number, threshold or percentile."""
+    raws = [t.raw for t in sentence.tokens]
+    return any(is_specific_token(raws, i) for i in range(len(raws)))
+
+
+def _units(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _max_repeats(sentence: Sentence, hits: list[Hit]) -> int:
+    """How often the same matched words recur in one sentence ("canary canary canary")."""
+    counts = Counter(tuple(sentence.canon[h.start : h.end]) for h in _distinct_spans(hits))
+    return max(counts.values(), default=0)
+
+
+def _distinct_spans(hits: list[Hit]) -> list[Hit]:
+    seen: dict[tuple[int, int], Hit] = {}
+    for h in hits:
+        seen.setdefault((h.start, h.end), h)
+    return list(seen.values())
+
+
+def is_stuffed(sentence: Sentence, specific: bool, concepts: frozenset[str]) -> bool:
+    """True when a sentence is a list of terms rather than a claim about what to do."""
+    hits = [h for h in sentence.hits if not h.negated and h.concept in concepts]
+    if not hits:
+        return False
+    if _max_repeats(sentence, hits) >= 3:
+        return True
+    n = len(sentence.tokens)
+    units = _units([(h.start, h.end) for h in hits])
+    covered = sum(end - start for start, end in units) / n
+    function = sum(1 for c in sentence.canon if c in FUNCTION_WORDS) / n
+    if specific:
+        return len(units) >= 7 and covered >= 0.75 and function < 0.15
+    if len(units) >= 5 and covered >= 0.6 and function < 0.2:
+        return True
+    return len(units) >= 3 and covered >= 0.5 and function < 0.25
+
+
+def content_stems(stems: Iterable[str]) -> set[str]:
+    """Stems that carry meaning (not function words or filler)."""
+    return {s for s in stems if s not in STOPWORDS and len(s) > 1}
+
+
+def is_echo(sentence: Sentence, prompt_vocabulary: frozenset[str], specific: bool) -> bool:
+    """True when a sentence mostly repeats the question's own words and adds nothing concrete."""
+    if specific:
+        return False
+    content = content_stems(sentence.canon)
+    if not content:
+        return False
+    novel = content - prompt_vocabulary
+    return len(novel) / len(content) < 0.34

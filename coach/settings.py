@@ -1,0 +1,101 @@
+"""The one settings object: environment variables, an optional coach.yaml, and safe defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONTENT = PROJECT_ROOT / "content"
+DEFAULT_DATABASE = "sqlite:///data/coach.db"
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot. Tokens have no defaults and are never printed."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COACH_",
+        extra="ignore",
+        yaml_file="coach.yaml",
+        populate_by_name=True,
+    )
+
+    database_url: str = Field(default=DEFAULT_DATABASE, description="SQLAlchemy database URL.")
+    content_dir: Path = Field(default=DEFAULT_CONTENT, description="Built-in question bank.")
+    extra_content_dir: Path | None = Field(default=None, description="A team's own YAML packs.")
+    timezone: str | None = Field(default=None, description="IANA zone for the terminal coach.")
+    console_user: str | None = Field(default=None, description="User name in the terminal coach.")
+    mock_questions: int = Field(default=3, ge=1, le=10, description="Questions per mock interview.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    platform: Literal["auto", "console", "slack", "discord"] = "auto"
+
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r}") from exc
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Init arguments win, then the environment, then coach.yaml."""
+        return (init_settings, env_settings, YamlConfigSettingsSource(settings_cls))
+
+    def chosen_platforms(self) -> list[str]:
+        """Which front ends to start: explicit choice, or whichever tokens are present."""
+        if self.platform != "auto":
+            return [self.platform]
+        chosen = []
+        if self.slack_bot_token is not None:
+            chosen.append("slack")
+        if self.discord_token is not None:
+            chosen.append("discord")
+        return chosen or ["console"]
+
+    def safe_dump(self) -> dict[str, Any]:
+        """Settings for display, with every secret masked."""
+        shown = self.model_dump()
+        for key, value in shown.items():
+            if isinstance(getattr(self, key), SecretStr):
+                shown[key] = "set (hidden)" if value is not None else "not set"
+            elif key == "database_url":
+                shown[key] = mask_url(str(value))
+        return shown
+
+
+def mask_url(url: str) -> str:
+    """Hide the password in a database URL."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
