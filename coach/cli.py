@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,13 +11,23 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.bank.loader import Bank, ContentError, load_with_extras
-from coach import content_commands, score_commands
+from coach import content_commands, db_commands, run_command, score_commands
 from coach.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coach", description="ProdML Coach")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser(
+        "run", help="start the bot (terminal coach unless platform tokens are set)"
+    )
+    run.add_argument("--console", action="store_true", help="always use the terminal coach")
+
+    db = sub.add_parser("db", help="database schema")
+    dsub = db.add_subparsers(dest="db_command", required=True)
+    dsub.add_parser("upgrade", help="migrate to the newest schema (safe to run on every start)")
+    dsub.add_parser("current", help="show the schema revision")
 
     content = sub.add_parser("content", help="validate, list and check question banks")
     csub = content.add_subparsers(dest="content_command", required=True)
@@ -83,6 +94,15 @@ def _score(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `coach` command."""
     args = _parser().parse_args(argv)
@@ -93,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for err in exc.errors():
             print(f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}", file=sys.stderr)
         return 2
+    if args.command == "db":
+        if args.db_command == "upgrade":
+            return db_commands.upgrade_command(settings.database_url)
+        return db_commands.current_command(settings.database_url)
+    if args.command == "run":
+        _configure_logging(settings)
+        return run_command.run_command(settings, load_bank_or_exit(settings), args.console)
     if args.command == "content":
         return _content(args, settings)
     if args.command == "score":

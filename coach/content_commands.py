@@ -10,41 +10,53 @@ from typing import TextIO
 
 from bot.bank.loader import Bank, validate
 from bot.bank.schema import Pack
-from bot.scoring.scorer import Scorer
 from bot.scoring.probes import padding_probe, stuffing_probe
+from bot.scoring.scorer import Scorer
 
 MODEL_ANSWER_MIN = 85
 PROBE_MAX = 40
 
 
-def validate_command(paths: list[Path], out: TextIO = sys.stdout) -> int:
+def validate_command(paths: list[Path], out: TextIO | None = None) -> int:
     """Print every problem in these packs; exit status 1 if there are any."""
+    out = out or sys.stdout
     bank, problems = validate(paths)
     for problem in problems:
         print(problem, file=out)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=out)
         return 1
-    print(f"OK: {len(bank.questions)} questions, {len(bank.topics)} topics, "
-          f"{len(bank.concepts)} concepts.", file=out)
+    print(
+        f"OK: {len(bank.questions)} questions, {len(bank.topics)} topics, "
+        f"{len(bank.concepts)} concepts.",
+        file=out,
+    )
     return 0
 
 
-def list_command(bank: Bank, as_json: bool, out: TextIO = sys.stdout) -> int:
+def list_command(bank: Bank, as_json: bool, out: TextIO | None = None) -> int:
     """One line per question: JSON objects or a readable table."""
+    out = out or sys.stdout
     for q in bank.questions.values():
         if as_json:
-            row = {"id": q.id, "topic": q.topic, "level": q.level.value,
-                   "follow_ups": len(q.steps) - 1, "title": q.title}
+            row = {
+                "id": q.id,
+                "topic": q.topic,
+                "level": q.level.value,
+                "follow_ups": len(q.steps) - 1,
+                "title": q.title,
+            }
             print(json.dumps(row, ensure_ascii=False), file=out)
         else:
-            print(f"{q.id:40} {q.topic:24} {q.level.value:7} {len(q.steps) - 1} follow-ups",
-                  file=out)
+            print(
+                f"{q.id:40} {q.topic:24} {q.level.value:7} {len(q.steps) - 1} follow-ups", file=out
+            )
     return 0
 
 
-def schema_command(output: Path | None, out: TextIO = sys.stdout) -> int:
+def schema_command(output: Path | None, out: TextIO | None = None) -> int:
     """Write the JSON Schema of a pack file (for editors) to a file or stdout."""
+    out = out or sys.stdout
     text = json.dumps(Pack.model_json_schema(), indent=2, sort_keys=True) + "\n"
     if output is None:
         out.write(text)
@@ -88,16 +100,22 @@ def check_bank(bank: Bank) -> list[StepCheck]:
     return checks
 
 
-def check_command(bank: Bank, verbose: bool, out: TextIO = sys.stdout) -> int:
+def check_command(bank: Bank, verbose: bool, out: TextIO | None = None) -> int:
     """Print rubric check failures (or every step with --verbose); exit 1 on any failure."""
+    out = out or sys.stdout
     checks = check_bank(bank)
     failures = [c for c in checks if not c.ok]
     for c in checks if verbose else failures:
         status = "ok  " if c.ok else "FAIL"
         unmet = f" unmet={','.join(c.unmet)}" if c.unmet else ""
-        print(f"{status} {c.question} step {c.stage}: model={c.model_score} "
-              f"stuffing={c.stuffing} padding={c.padding}{unmet}", file=out)
-    print(f"{len(checks) - len(failures)}/{len(checks)} steps pass "
-          f"(model answer ≥ {MODEL_ANSWER_MIN}, every criterion met, probes < {PROBE_MAX}).",
-          file=out)
+        print(
+            f"{status} {c.question} step {c.stage}: model={c.model_score} "
+            f"stuffing={c.stuffing} padding={c.padding}{unmet}",
+            file=out,
+        )
+    print(
+        f"{len(checks) - len(failures)}/{len(checks)} steps pass "
+        f"(model answer ≥ {MODEL_ANSWER_MIN}, every criterion met, probes < {PROBE_MAX}).",
+        file=out,
+    )
     return 1 if failures else 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any, TextIO
 
 from bot.bank.loader import Bank, UnknownQuestion
@@ -13,7 +12,9 @@ from bot.scoring.scorer import Scorer
 
 def explain(result: ScoreResult) -> str:
     """A human-readable breakdown of how a score was reached."""
-    lines = [f"{result.question_id} · step {result.stage} ({result.kind}) · score {result.score}/100"]
+    lines = [
+        f"{result.question_id} · step {result.stage} ({result.kind}) · score {result.score}/100"
+    ]
     total = sum(c.weight for c in result.criteria)
     for c in result.criteria:
         share = 100 * c.weight * c.credit / total

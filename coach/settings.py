@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     extra_content_dir: Path | None = Field(default=None, description="A team's own YAML packs.")
     timezone: str | None = Field(default=None, description="IANA zone for the terminal coach.")
     console_user: str | None = Field(default=None, description="User name in the terminal coach.")
-    mock_questions: int = Field(default=3, ge=1, le=10, description="Questions per mock interview.")
+    mock_questions: int = Field(
+        default=3, ge=1, le=10, description="Questions per mock interview."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     platform: Literal["auto", "console", "slack", "discord"] = "auto"
 

@@ -109,7 +109,8 @@ def _clean_loc(loc: tuple[int | str, ...]) -> str:
 
 def _validation_problems(path: Path, raw: dict[str, Any], exc: ValidationError) -> list[Problem]:
     problems = []
-    raw_questions = raw.get("questions") if isinstance(raw.get("questions"), list) else []
+    listed = raw.get("questions")
+    raw_questions: list[Any] = listed if isinstance(listed, list) else []
     for err in exc.errors():
         loc = err["loc"]
         question = None
@@ -185,7 +186,9 @@ def _assemble(packs: list[tuple[Path, Pack]], problems: list[Problem]) -> Bank:
     for path, pack in packs:
         for name, flag in pack.red_flags.items():
             for missing in (u for u in flag.unless if u not in concepts):
-                problems.append(Problem(str(path), f"red flag '{name}': unknown concept '{missing}'"))
+                problems.append(
+                    Problem(str(path), f"red flag '{name}': unknown concept '{missing}'")
+                )
     questions: dict[str, Question] = {}
     sources: dict[str, str] = {}
     for path, pack in packs:

@@ -47,7 +47,9 @@ def _check_patterns(patterns: list[str]) -> list[str]:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
+            raise ValueError(
+                f"pattern {pattern!r} is not a valid regular expression: {exc}"
+            ) from exc
     return patterns
 
 
@@ -80,7 +82,8 @@ class RedFlag(_Strict):
     phrases: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
     unless: list[str] = Field(
-        default_factory=list, description="Concept names; any of them in the answer lifts the flag."
+        default_factory=list,
+        description="Concept names; any of them in the answer lifts the flag.",
     )
     penalty: int = Field(default=15, ge=0, le=60)
 
@@ -109,7 +112,9 @@ class Criterion(_Strict):
     concepts: list[str] = Field(default_factory=list)
     phrases: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
-    need: int = Field(default=1, ge=1, le=6, description="Distinct concepts needed for full credit.")
+    need: int = Field(
+        default=1, ge=1, le=6, description="Distinct concepts needed for full credit."
+    )
     specific: list[str] = Field(
         default_factory=list, description="Concepts that make a hit specific when in its sentence."
     )

@@ -17,7 +17,8 @@ SIGNAL_NOTES = {
         "with numbers where you can."
     ),
     "off-topic": (
-        "This doesn't seem to answer the question asked. Re-read the prompt and address it directly."
+        "This doesn't seem to answer the question asked. "
+        "Re-read the prompt and address it directly."
     ),
 }
 

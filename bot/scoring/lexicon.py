@@ -129,7 +129,9 @@ class Lexicon:
         seen: set[tuple[str, int]] = set()
         for i, stem in enumerate(sentence.canon):
             for stems, name, gap in self._phrases.get(stem, ()):
-                end = self._match_phrase(sentence.canon, i, stems, gap) if len(stems) > 1 else i + 1
+                end = (
+                    self._match_phrase(sentence.canon, i, stems, gap) if len(stems) > 1 else i + 1
+                )
                 if end > 0 and (name, i) not in seen:
                     seen.add((name, i))
                     hits.append(self._hit(sentence, name, i, end))

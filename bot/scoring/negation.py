@@ -38,9 +38,24 @@ _CUES: list[tuple[tuple[str, ...], Cue]] = [
     *((s, Cue.FLIP) for s in _stems("until", "unless", "before", "till")),
 ]  # fmt: skip
 _PSEUDO = _stems(
-    "not only", "not just", "not simply", "not merely", "no doubt", "not sure", "whether or not",
-    "if not", "no matter", "no later than", "no more than", "no less than", "not more than",
-    "not less than", "not to mention", "no go", "nothing but", "not until",
+    "not only",
+    "not just",
+    "not simply",
+    "not merely",
+    "no doubt",
+    "not sure",
+    "whether or not",
+    "if not",
+    "no matter",
+    "no later than",
+    "no more than",
+    "no less than",
+    "not more than",
+    "not less than",
+    "not to mention",
+    "no go",
+    "nothing but",
+    "not until",
 )
 _CUE_INDEX: dict[str, list[tuple[tuple[str, ...], Cue]]] = {}
 for _phrase, _kind in _CUES:
@@ -51,12 +66,43 @@ for _phrase in _PSEUDO:
 for _bucket in _CUE_INDEX.values():
     _bucket.sort(key=lambda item: -len(item[0]))
 _TERMINATORS = frozenset(
-    stem(w) for w in "but however although though whereas except because otherwise meanwhile "
-    "then instead".split()
+    stem(w)
+    for w in [
+        "but",
+        "however",
+        "although",
+        "though",
+        "whereas",
+        "except",
+        "because",
+        "otherwise",
+        "meanwhile",
+        "then",
+        "instead",
+    ]
 )
 _CLAUSE_STARTERS = frozenset(
-    stem(w) for w in "is are was were will would should can could we i they you it let do does "
-    "must".split()
+    stem(w)
+    for w in [
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "should",
+        "can",
+        "could",
+        "we",
+        "i",
+        "they",
+        "you",
+        "it",
+        "let",
+        "do",
+        "does",
+        "must",
+    ]
 )
 _PRONOUNS = frozenset({"we", "i", "they", "you", "it"})
 

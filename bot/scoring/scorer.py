@@ -9,7 +9,7 @@ from bot.bank.schema import Criterion, RedFlag, Step
 from bot.scoring.feedback import compose_feedback, quote
 from bot.scoring.lexicon import Hit, Lexicon, Matcher, Sentence
 from bot.scoring.result import CriterionResult, RedFlagResult, ScoreResult
-from bot.scoring.signals import has_specific_token, is_echo, is_stuffed
+from bot.scoring.signals import has_specific_token, is_echo, is_list_like, is_stuffed
 
 MENTION_QUALITY = 0.6
 STUFFED_QUALITY = 0.3
@@ -113,14 +113,16 @@ class Scorer:
         flags = []
         for ref in step.red_flags:
             flag_id, flag = self.bank.red_flag(ref)
-            matcher = f"flag:{flag_id}" if isinstance(ref, str) else f"flag:{question_id}#{stage}#{flag_id}"
+            matcher = (
+                f"flag:{flag_id}"
+                if isinstance(ref, str)
+                else f"flag:{question_id}#{stage}#{flag_id}"
+            )
             flags.append(_FlagPlan(flag_id, matcher, flag))
         names = {g for c in criteria for g in c.groups} | set(step.anchors)
         names |= {s for c in criteria for s in c.specific} | self.lexicon.specific
         names |= {f.matcher for f in flags} | {u for f in flags for u in f.flag.unless}
         prompts = [question.title, step.prompt]
-        if stage > 0:
-            prompts.append(question.steps[0].prompt)
         plan = _StepPlan(
             question_id,
             stage,
@@ -139,11 +141,21 @@ class Scorer:
         specific, stuffed, echo = [], [], []
         for sentence in sentences:
             sentence.hits.extend(self.lexicon.pattern_hits(sentence, plan.pattern_names))
-            named = any(h.concept in self.lexicon.specific and not h.negated for h in sentence.hits)
-            spec = named or has_specific_token(sentence)
-            specific.append(spec)
-            stuffed.append(is_stuffed(sentence, spec, self._stuffing_concepts))
-            echo.append(is_echo(sentence, plan.prompt_vocabulary, spec))
+            named = any(
+                h.concept in self.lexicon.specific and not h.negated for h in sentence.hits
+            )
+            numeric = has_specific_token(sentence)
+            specific.append(named or numeric)
+            spread = sum(
+                1
+                for c in plan.criteria
+                if any(h.concept in c.groups and not h.negated for h in sentence.hits)
+            )
+            stuffed.append(
+                is_stuffed(sentence, numeric, self._stuffing_concepts)
+                or (spread >= 3 and is_list_like(sentence))
+            )
+            echo.append(is_echo(sentence, plan.prompt_vocabulary))
         return _Analysis(sentences, specific, stuffed, echo)
 
     def _criterion(self, plan: _CriterionPlan, a: _Analysis) -> CriterionResult:
@@ -170,10 +182,14 @@ class Scorer:
         credit = round(coverage * quality, 3)
         level = 2 if credit >= 0.999 else 1 if credit > 0 else 0
         by_sentence = sorted({h.sentence for h in groups_hit.values()})
-        evidence = tuple(
-            quote(a.sentences[i].text) for i in by_sentence[:2]
+        evidence = tuple(quote(a.sentences[i].text) for i in by_sentence[:2])
+        note = (
+            "specific"
+            if level == 2
+            else ("partial" if coverage < 1 else "vague")
+            if level
+            else "missing"
         )
-        note = "specific" if level == 2 else ("partial" if coverage < 1 else "vague") if level else "missing"
         return CriterionResult(
             crit.id,
             crit.label,
@@ -191,13 +207,20 @@ class Scorer:
         raised = []
         for fp in plan.flags:
             hit = next(
-                (h for s in a.sentences for h in s.hits if h.concept == fp.matcher and a.usable(h)),
+                (
+                    h
+                    for s in a.sentences
+                    for h in s.hits
+                    if h.concept == fp.matcher and a.usable(h)
+                ),
                 None,
             )
             if hit is None or present.intersection(fp.flag.unless):
                 continue
             raised.append(
-                RedFlagResult(fp.id, fp.flag.message, quote(a.sentences[hit.sentence].text), fp.flag.penalty)
+                RedFlagResult(
+                    fp.id, fp.flag.message, quote(a.sentences[hit.sentence].text), fp.flag.penalty
+                )
             )
         return raised
 

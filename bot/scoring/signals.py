@@ -19,21 +19,102 @@ _DECIMAL = re.compile(r"^\d*\.\d+$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _PERCENTILE = re.compile(r"^p\d{2,3}$")
 _NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
-    "fifty hundred thousand million half double triple".split()
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "half",
+        "double",
+        "triple",
+    ]
 )
 _UNIT_WORDS = frozenset(
     stem(w)
-    for w in "percent percentage ms millisecond second minute hour day week month quarter times "
-    "pp point request user customer sample qps rps prediction transaction row event label "
-    "dollar standard sigma deviation bucket bin window percentile".split()
+    for w in [
+        "percent",
+        "percentage",
+        "ms",
+        "millisecond",
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "week",
+        "month",
+        "quarter",
+        "times",
+        "pp",
+        "point",
+        "request",
+        "user",
+        "customer",
+        "sample",
+        "qps",
+        "rps",
+        "prediction",
+        "transaction",
+        "row",
+        "event",
+        "label",
+        "dollar",
+        "standard",
+        "sigma",
+        "deviation",
+        "bucket",
+        "bin",
+        "window",
+        "percentile",
+    ]
 )
 _COMPARATORS = frozenset({">", "<", "≥", "≤", "="}) | frozenset(
     stem(w)
-    for w in "above below over under exceed exceeds than least most within beyond past drop "
-    "drops rise rises reach reaches hit hits to from by every".split()
+    for w in [
+        "above",
+        "below",
+        "over",
+        "under",
+        "exceed",
+        "exceeds",
+        "than",
+        "least",
+        "most",
+        "within",
+        "beyond",
+        "past",
+        "drop",
+        "drops",
+        "rise",
+        "rises",
+        "reach",
+        "reaches",
+        "hit",
+        "hits",
+        "to",
+        "from",
+        "by",
+        "every",
+    ]
 )
-_PRECEDERS = frozenset(stem(w) for w in "severity sev priority tier level top p".split())
+_PRECEDERS = frozenset(
+    stem(w) for w in ["severity", "sev", "priority", "tier", "level", "top", "p"]
+)
 
 
 def is_specific_token(tokens: list[str], i: int) -> bool:
@@ -77,8 +158,12 @@ def _distinct_spans(hits: list[Hit]) -> list[Hit]:
     return list(seen.values())
 
 
-def is_stuffed(sentence: Sentence, specific: bool, concepts: frozenset[str]) -> bool:
-    """True when a sentence is a list of terms rather than a claim about what to do."""
+def is_stuffed(sentence: Sentence, numeric: bool, concepts: frozenset[str]) -> bool:
+    """True when a sentence is a list of terms rather than a claim about what to do.
+
+    `numeric` says the sentence carries a concrete number or threshold; terse expert notes
+    ("PSI per feature vs training, alert above 0.2") are then given more room.
+    """
     hits = [h for h in sentence.hits if not h.negated and h.concept in concepts]
     if not hits:
         return False
@@ -88,11 +173,18 @@ def is_stuffed(sentence: Sentence, specific: bool, concepts: frozenset[str]) -> 
     units = _units([(h.start, h.end) for h in hits])
     covered = sum(end - start for start, end in units) / n
     function = sum(1 for c in sentence.canon if c in FUNCTION_WORDS) / n
-    if specific:
+    if numeric:
         return len(units) >= 7 and covered >= 0.75 and function < 0.15
-    if len(units) >= 5 and covered >= 0.6 and function < 0.2:
-        return True
     return len(units) >= 3 and covered >= 0.5 and function < 0.25
+
+
+def is_list_like(sentence: Sentence) -> bool:
+    """True for a run of short comma-separated fragments ("a, b, c, d")."""
+    fragments = [f.split() for f in re.split(r"[,;/|]", sentence.text) if f.strip()]
+    if len(fragments) < 4:
+        return False
+    short = sum(1 for f in fragments if len(f) <= 5)
+    return short / len(fragments) >= 0.75
 
 
 def content_stems(stems: Iterable[str]) -> set[str]:
@@ -100,12 +192,10 @@ def content_stems(stems: Iterable[str]) -> set[str]:
     return {s for s in stems if s not in STOPWORDS and len(s) > 1}
 
 
-def is_echo(sentence: Sentence, prompt_vocabulary: frozenset[str], specific: bool) -> bool:
-    """True when a sentence mostly repeats the question's own words and adds nothing concrete."""
-    if specific:
-        return False
+def is_echo(sentence: Sentence, prompt_vocabulary: frozenset[str]) -> bool:
+    """True when a sentence mostly repeats the prompt's own words (numbers included)."""
     content = content_stems(sentence.canon)
     if not content:
         return False
     novel = content - prompt_vocabulary
-    return len(novel) / len(content) < 0.34
+    return len(novel) / len(content) < 0.25

@@ -1,0 +1,93 @@
+"""Typed commands: `today`, `mock drift mid`, `leaderboard week`, … (with or without a slash)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from bot.bank.schema import Level
+
+PERIODS = ("week", "month", "all")
+SESSION_WORDS = {"next": "next", "skip": "skip", "model": "model", "stop": "stop"}
+ALIASES = {
+    "model answer": "model",
+    "show model answer": "model",
+    "next follow-up": "next",
+    "next follow up": "next",
+    "end": "stop",
+    "finish": "stop",
+    "?": "help",
+    "commands": "help",
+    "lb": "leaderboard",
+    "tz": "timezone",
+}
+COMMANDS = frozenset(
+    {"today", "mock", "streak", "leaderboard", "history", "help", "timezone", *SESSION_WORDS}
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A parsed command, or a parse error to show when no answer is expected."""
+
+    name: str
+    args: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def _mock_args(args: list[str], tracks: Collection[str]) -> Command:
+    track, level = None, None
+    for arg in args:
+        if arg in {lvl.value for lvl in Level} and level is None:
+            level = arg
+        elif (arg in tracks or arg in {"mixed", "all"}) and track is None:
+            track = arg
+        else:
+            known = ", ".join(sorted(tracks))
+            return Command(
+                "mock",
+                tuple(args),
+                f"Unknown track or level '{arg}'. Tracks: mixed, "
+                f"{known}. Levels: junior, mid, senior, staff.",
+            )
+    return Command("mock", (track or "mixed", level or ""))
+
+
+def parse_command(text: str, tracks: Collection[str]) -> Command | None:
+    """Parse a message as a command; None when it is not one (so it is an answer)."""
+    words = text.strip().lower().split()
+    if not words or len(words) > 4:
+        return None
+    words[0] = words[0].lstrip("/!")
+    joined = " ".join(words)
+    if joined in ALIASES:
+        words = ALIASES[joined].split()
+    elif words[0] in ALIASES:
+        words[0] = ALIASES[words[0]]
+    name, args = words[0], words[1:]
+    if name not in COMMANDS:
+        return None
+    if name == "mock":
+        return _mock_args(args, tracks)
+    if name == "leaderboard":
+        if len(args) > 1 or (args and args[0] not in PERIODS):
+            return Command(
+                name,
+                tuple(args),
+                "Use `leaderboard`, `leaderboard week`, `leaderboard month` or `leaderboard all`.",
+            )
+        return Command(name, (args[0] if args else "week",))
+    if name == "history":
+        if len(args) > 1 or (args and not args[0].isdigit()):
+            return Command(name, tuple(args), "Use `history` or `history 20`.")
+        return Command(name, tuple(args))
+    if name == "timezone":
+        if len(args) > 1:
+            return Command(
+                name, tuple(args), "Use `timezone Europe/Helsinki` (an IANA zone name)."
+            )
+        original = text.strip().split()
+        return Command(name, tuple(original[1:2]))
+    if args:
+        return Command(name, tuple(args), f"`{name}` takes no arguments.")
+    return Command(name)

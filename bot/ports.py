@@ -1,0 +1,188 @@
+"""Ports: the small interfaces the core needs from storage and the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.messages import Place
+from bot.session.machine import AnswerRecord
+from bot.session.scorecard import Scorecard
+from bot.session.state import Conversation, ConversationKey
+
+
+class StorageUnavailable(Exception):
+    """The database refused a read or write (read-only file, locked, unreachable)."""
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A user within one workspace of one platform."""
+
+    platform: str
+    workspace: str
+    user: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What we know about a user beyond their answers."""
+
+    display_name: str
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One past answer, for `history`."""
+
+    question_id: str
+    stage: int
+    score: int
+    points: int
+    answered_at: datetime
+    mode: str
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One line of a leaderboard."""
+
+    user: str
+    display_name: str
+    points: int
+    answers: int
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer to record: where, who, when, on which local day, and the points it may earn."""
+
+    key: ConversationKey
+    record: AnswerRecord
+    at: datetime
+    local_day: date
+    points: int
+
+
+class Clock(Protocol):
+    """Tells the time (aware, UTC)."""
+
+    def now(self) -> datetime:
+        """The current instant."""
+        ...
+
+
+class ConversationStore(Protocol):
+    """Persisted conversation state."""
+
+    def load(self, key: ConversationKey) -> Conversation:
+        """The conversation for this key (empty if none)."""
+        ...
+
+    def save(self, key: ConversationKey, conversation: Conversation) -> None:
+        """Store the conversation for this key."""
+        ...
+
+
+class AnswerLog(Protocol):
+    """Scored answers and the points they earned."""
+
+    def record(self, answer: StoredAnswer) -> int:
+        """Store an answer; award its points only if it is the user's first for that step."""
+        ...
+
+    def answer_days(self, who: UserRef) -> list[date]:
+        """Local days on which the user answered (for streaks)."""
+        ...
+
+    def recent(self, who: UserRef, limit: int) -> list[HistoryItem]:
+        """The user's most recent answers, newest first."""
+        ...
+
+    def answered_steps(self, who: UserRef) -> dict[str, set[int]]:
+        """For each question the user has answered, the steps answered."""
+        ...
+
+
+class ScorecardStore(Protocol):
+    """Finished mock-interview scorecards."""
+
+    def add(self, who: UserRef, card: Scorecard) -> None:
+        """Keep a scorecard."""
+        ...
+
+    def recent(self, who: UserRef, limit: int) -> list[Scorecard]:
+        """The user's latest scorecards, newest first."""
+        ...
+
+
+class Leaderboard(Protocol):
+    """Points totals within one workspace."""
+
+    def top(
+        self, platform: str, workspace: str, since: datetime | None, limit: int
+    ) -> list[BoardRow]:
+        """Highest point totals since an instant (all time when None); ties by name then id."""
+        ...
+
+    def total(self, who: UserRef, since: datetime | None) -> int:
+        """One user's points since an instant (all time when None)."""
+        ...
+
+
+class Profiles(Protocol):
+    """Display names and timezones."""
+
+    def get(self, who: UserRef) -> Profile | None:
+        """The user's profile, if any."""
+        ...
+
+    def update(
+        self, who: UserRef, display_name: str | None = None, timezone: str | None = None
+    ) -> None:
+        """Create or update a profile; None leaves a field as it is."""
+        ...
+
+
+class DailyQuestions(Protocol):
+    """Which question is the question of the day in each channel."""
+
+    def question_for(self, place: Place, day: date, candidates: Sequence[str]) -> str:
+        """Today's question for this channel, choosing (and recording) one if none yet."""
+        ...
+
+    def question_for_thread(self, place: Place) -> str | None:
+        """The question a daily post's thread is about, if this is such a thread."""
+        ...
+
+
+class EventLog(Protocol):
+    """Platform event ids already handled (dedupe across retries and replicas)."""
+
+    def first_time(self, platform: str, event_id: str) -> bool:
+        """Record the id; True only the first time it is seen."""
+        ...
+
+
+class Repositories(Protocol):
+    """All stores, sharing one transaction."""
+
+    conversations: ConversationStore
+    answers: AnswerLog
+    scorecards: ScorecardStore
+    leaderboard: Leaderboard
+    profiles: Profiles
+    daily: DailyQuestions
+    events: EventLog
+
+
+class Database(Protocol):
+    """Opens transactions; raises StorageUnavailable when the database cannot be used."""
+
+    def transaction(self) -> AbstractContextManager[Repositories]:
+        """A unit of work: committed on success, rolled back on error."""
+        ...

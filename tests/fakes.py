@@ -1,0 +1,208 @@
+"""Hand-written fakes: a clock the test moves, and an in-memory database with the same ports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from bot.messages import Place
+from bot.ports import BoardRow, HistoryItem, Profile, StorageUnavailable, StoredAnswer, UserRef
+from bot.selection import choose_next
+from bot.session.scorecard import Scorecard
+from bot.session.state import Conversation, ConversationKey
+
+
+class FakeClock:
+    """A clock that only moves when the test says so."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+    def set(self, at: datetime) -> None:
+        self.current = at
+
+
+@dataclass
+class _Answer:
+    who: UserRef
+    question_id: str
+    stage: int
+    score: int
+    points: int
+    at: datetime
+    day: date
+    mode: str
+
+
+@dataclass
+class _State:
+    conversations: dict[ConversationKey, Conversation] = field(default_factory=dict)
+    answers: list[_Answer] = field(default_factory=list)
+    awards: set[tuple[UserRef, str, int]] = field(default_factory=set)
+    scorecards: list[tuple[UserRef, Scorecard]] = field(default_factory=list)
+    profiles: dict[UserRef, Profile] = field(default_factory=dict)
+    daily: dict[tuple[str, str, str, date], str] = field(default_factory=dict)
+    threads: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    events: set[tuple[str, str]] = field(default_factory=set)
+
+
+class _Conversations:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def load(self, key: ConversationKey) -> Conversation:
+        return self.s.conversations.get(key, Conversation())
+
+    def save(self, key: ConversationKey, conversation: Conversation) -> None:
+        self.s.conversations[key] = conversation
+
+
+class _Answers:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def record(self, answer: StoredAnswer) -> int:
+        k, r = answer.key, answer.record
+        who = UserRef(k.platform, k.workspace, k.user)
+        first = (who, r.question_id, r.stage) not in self.s.awards
+        self.s.awards.add((who, r.question_id, r.stage))
+        points = answer.points if first else 0
+        self.s.answers.append(
+            _Answer(
+                who, r.question_id, r.stage, r.score, points, answer.at, answer.local_day, r.mode
+            )
+        )
+        return points
+
+    def answer_days(self, who: UserRef) -> list[date]:
+        return sorted({a.day for a in self.s.answers if a.who == who})
+
+    def recent(self, who: UserRef, limit: int) -> list[HistoryItem]:
+        mine = [a for a in self.s.answers if a.who == who][::-1][:limit]
+        return [HistoryItem(a.question_id, a.stage, a.score, a.points, a.at, a.mode) for a in mine]
+
+    def answered_steps(self, who: UserRef) -> dict[str, set[int]]:
+        steps: dict[str, set[int]] = {}
+        for a in self.s.answers:
+            if a.who == who:
+                steps.setdefault(a.question_id, set()).add(a.stage)
+        return steps
+
+
+class _Scorecards:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def add(self, who: UserRef, card: Scorecard) -> None:
+        self.s.scorecards.append((who, card))
+
+    def recent(self, who: UserRef, limit: int) -> list[Scorecard]:
+        return [c for w, c in self.s.scorecards if w == who][::-1][:limit]
+
+
+class _Leaderboard:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def top(
+        self, platform: str, workspace: str, since: datetime | None, limit: int
+    ) -> list[BoardRow]:
+        totals: dict[str, list[int]] = {}
+        for a in self.s.answers:
+            if (a.who.platform, a.who.workspace) == (platform, workspace) and (
+                since is None or a.at >= since
+            ):
+                row = totals.setdefault(a.who.user, [0, 0])
+                row[0] += a.points
+                row[1] += 1
+        rows = []
+        for user, (points, count) in totals.items():
+            profile = self.s.profiles.get(UserRef(platform, workspace, user))
+            rows.append(BoardRow(user, profile.display_name if profile else user, points, count))
+        rows.sort(key=lambda r: (-r.points, r.display_name.lower(), r.user))
+        return rows[:limit]
+
+    def total(self, who: UserRef, since: datetime | None) -> int:
+        return sum(
+            a.points for a in self.s.answers if a.who == who and (since is None or a.at >= since)
+        )
+
+
+class _Profiles:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def get(self, who: UserRef) -> Profile | None:
+        return self.s.profiles.get(who)
+
+    def update(
+        self, who: UserRef, display_name: str | None = None, timezone: str | None = None
+    ) -> None:
+        old = self.s.profiles.get(who, Profile(who.user, None))
+        self.s.profiles[who] = Profile(display_name or old.display_name, timezone or old.timezone)
+
+
+class _Daily:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def question_for(self, place: Place, day: date, candidates: Sequence[str]) -> str:
+        key = (place.platform, place.workspace, place.channel, day)
+        if key not in self.s.daily:
+            used: dict[str, int] = {}
+            for (p, w, c, _), q in self.s.daily.items():
+                if (p, w, c) == key[:3]:
+                    used[q] = used.get(q, 0) + 1
+            seed = f"{place.platform}/{place.workspace}/{place.channel}"
+            self.s.daily[key] = choose_next(candidates, used, seed)
+        return self.s.daily[key]
+
+    def question_for_thread(self, place: Place) -> str | None:
+        return self.s.threads.get((place.platform, place.workspace, place.channel, place.thread))
+
+
+class _Events:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def first_time(self, platform: str, event_id: str) -> bool:
+        if (platform, event_id) in self.s.events:
+            return False
+        self.s.events.add((platform, event_id))
+        return True
+
+
+class _Repositories:
+    def __init__(self, state: _State) -> None:
+        self.conversations = _Conversations(state)
+        self.answers = _Answers(state)
+        self.scorecards = _Scorecards(state)
+        self.leaderboard = _Leaderboard(state)
+        self.profiles = _Profiles(state)
+        self.daily = _Daily(state)
+        self.events = _Events(state)
+
+
+class InMemoryDatabase:
+    """The Database port in memory, with real rollback and a switch to simulate an outage."""
+
+    def __init__(self) -> None:
+        self.state = _State()
+        self.unavailable: str | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Repositories]:
+        if self.unavailable:
+            raise StorageUnavailable(self.unavailable)
+        working = deepcopy(self.state)
+        yield _Repositories(working)
+        self.state = working

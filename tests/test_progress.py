@@ -1,0 +1,71 @@
+"""Streaks count the user's local days; points weight the score by level."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.progress import compute_streak, local_day, points_for, week_start, zone
+
+D = date.fromisoformat
+
+
+def test_consecutive_days_make_a_streak() -> None:
+    days = [D("2026-11-20"), D("2026-11-21"), D("2026-11-22")]
+    assert compute_streak(days, D("2026-11-22")) == compute_streak(days, D("2026-11-22"))
+    streak = compute_streak(days, D("2026-11-22"))
+    assert (streak.current, streak.best, streak.answered_today) == (3, 3, True)
+
+
+def test_today_not_yet_answered_keeps_yesterdays_streak_alive() -> None:
+    streak = compute_streak([D("2026-11-20"), D("2026-11-21")], D("2026-11-22"))
+    assert (streak.current, streak.answered_today) == (2, False)
+
+
+def test_a_missed_day_breaks_the_streak_but_best_is_kept() -> None:
+    days = [D("2026-11-15"), D("2026-11-16"), D("2026-11-17"), D("2026-11-19")]
+    streak = compute_streak(days, D("2026-11-19"))
+    assert (streak.current, streak.best) == (1, 3)
+
+
+def test_rest_days_neither_break_nor_extend() -> None:
+    # Fri 2026-11-20, weekend skipped, Mon 2026-11-23; an answer on Sunday does not count.
+    days = [D("2026-11-19"), D("2026-11-20"), D("2026-11-22"), D("2026-11-23")]
+    streak = compute_streak(days, D("2026-11-23"), rest_weekdays=frozenset({5, 6}))
+    assert streak.current == 3
+
+
+def test_local_day_crosses_midnight_by_timezone() -> None:
+    late_utc = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    assert local_day(late_utc, zone("UTC")) == D("2026-11-22")
+    assert local_day(late_utc, zone("Europe/Helsinki")) == D("2026-11-23")
+    assert local_day(late_utc, zone("America/Los_Angeles")) == D("2026-11-22")
+
+
+def test_streak_across_midnight_in_the_users_timezone() -> None:
+    helsinki = zone("Europe/Helsinki")
+    answers = [
+        datetime(2026, 11, 21, 21, 50, tzinfo=UTC),  # 23:50 Helsinki, the 21st
+        datetime(2026, 11, 21, 22, 10, tzinfo=UTC),
+    ]  # 00:10 Helsinki, the 22nd
+    days = [local_day(a, helsinki) for a in answers]
+    assert compute_streak(days, D("2026-11-22")).current == 2
+    utc_days = [local_day(a, zone("UTC")) for a in answers]
+    assert compute_streak(utc_days, D("2026-11-22")).current == 1
+
+
+def test_unknown_zone_falls_back_to_utc() -> None:
+    assert str(zone("Mars/Olympus")) == "UTC"
+
+
+def test_points_weight_by_level() -> None:
+    assert points_for(80, "junior") == 8
+    assert points_for(80, "mid") == 10
+    assert points_for(80, "senior") == 12
+    assert points_for(80, "staff") == 16
+    assert points_for(0, "staff") == 0
+
+
+def test_week_starts_on_local_monday() -> None:
+    sunday_night_utc = datetime(2026, 11, 22, 23, 0, tzinfo=UTC)  # Monday 01:00 in Helsinki
+    assert week_start(sunday_night_utc, zone("Europe/Helsinki")).date() == D("2026-11-23")
+    assert week_start(sunday_night_utc, zone("UTC")).date() == D("2026-11-16")
