@@ -78,3 +78,22 @@ def make_console(
 @pytest.fixture
 def console(drift_bank: Bank, sqlite_db: SqlDatabase, clock: FakeClock) -> ConsoleCoach:
     return make_console(drift_bank, sqlite_db, clock)
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    """The same tests against the in-memory fake, SQLite and PostgreSQL."""
+    if request.param == "memory":
+        yield InMemoryDatabase()
+    elif request.param == "sqlite":
+        db = migrated_sqlite(tmp_path / "contract.db")
+        yield db
+        db.dispose()
+    else:
+        from tests.pg import fresh_schema
+
+        with fresh_schema() as url:
+            db = SqlDatabase(url)
+            upgrade(db.engine)
+            yield db
+            db.dispose()

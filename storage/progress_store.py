@@ -1,0 +1,188 @@
+"""SQL stores for progress: answers and points, scorecards, leaderboards."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from bot.ports import BoardRow, HistoryItem, StoredAnswer, UserRef
+from bot.session.scorecard import Scorecard, TopicScore
+from storage.sql import insert_ignore
+from storage.tables import AnswerRow, PointAward, ScorecardRow, UserProfile
+
+
+class SqlAnswers:
+    """AnswerLog over the answer and point_award tables."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, answer: StoredAnswer) -> int:
+        """Store the answer; award points only on the first answer to this step."""
+        key, rec = answer.key, answer.record
+        row = AnswerRow(
+            platform=key.platform,
+            workspace=key.workspace,
+            channel=key.channel,
+            thread=key.thread,
+            user_id=key.user,
+            question_id=rec.question_id,
+            stage=rec.stage,
+            topic=rec.topic,
+            level=rec.level,
+            mode=rec.mode,
+            score=rec.score,
+            points=0,
+            revealed=rec.revealed,
+            answered_at=answer.at,
+            local_day=answer.local_day,
+            text=rec.text,
+            result=rec.result_json,
+        )
+        self.session.add(row)
+        self.session.flush()
+        first = insert_ignore(
+            self.session,
+            PointAward,
+            {
+                "platform": key.platform,
+                "workspace": key.workspace,
+                "user_id": key.user,
+                "question_id": rec.question_id,
+                "stage": rec.stage,
+                "answer_id": row.id,
+                "points": answer.points,
+                "awarded_at": answer.at,
+            },
+        )
+        if first and answer.points:
+            row.points = answer.points
+            self.session.add(row)
+            return answer.points
+        return 0
+
+    def _mine(self, who: UserRef) -> Any:
+        return (
+            (col(AnswerRow.platform) == who.platform)
+            & (col(AnswerRow.workspace) == who.workspace)
+            & (col(AnswerRow.user_id) == who.user)
+        )
+
+    def answer_days(self, who: UserRef) -> list[date]:
+        """Distinct local days with an answer, ascending."""
+        stmt = select(col(AnswerRow.local_day)).where(self._mine(who)).distinct()
+        return sorted(self.session.exec(stmt).all())
+
+    def recent(self, who: UserRef, limit: int) -> list[HistoryItem]:
+        """Newest answers first."""
+        stmt = (
+            select(AnswerRow)
+            .where(self._mine(who))
+            .order_by(col(AnswerRow.answered_at).desc(), col(AnswerRow.id).desc())
+            .limit(limit)
+        )
+        return [
+            HistoryItem(r.question_id, r.stage, r.score, r.points, r.answered_at, r.mode)
+            for r in self.session.exec(stmt)
+        ]
+
+    def answered_steps(self, who: UserRef) -> dict[str, set[int]]:
+        """Steps answered per question."""
+        stmt = select(AnswerRow.question_id, AnswerRow.stage).where(self._mine(who)).distinct()
+        steps: dict[str, set[int]] = {}
+        for question_id, stage in self.session.exec(stmt):
+            steps.setdefault(question_id, set()).add(stage)
+        return steps
+
+
+class SqlScorecards:
+    """ScorecardStore over the scorecard table."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, who: UserRef, card: Scorecard) -> None:
+        """Keep a finished mock's scorecard."""
+        self.session.add(
+            ScorecardRow(
+                platform=who.platform,
+                workspace=who.workspace,
+                user_id=who.user,
+                track=card.track,
+                level=card.level,
+                overall=card.overall,
+                complete=card.complete,
+                finished_at=datetime.fromisoformat(card.finished_at),
+                body=json.dumps(card.to_dict(), sort_keys=True),
+            )
+        )
+
+    def recent(self, who: UserRef, limit: int) -> list[Scorecard]:
+        """Newest scorecards first."""
+        stmt = (
+            select(ScorecardRow)
+            .where(
+                col(ScorecardRow.platform) == who.platform,
+                col(ScorecardRow.workspace) == who.workspace,
+                col(ScorecardRow.user_id) == who.user,
+            )
+            .order_by(col(ScorecardRow.finished_at).desc(), col(ScorecardRow.id).desc())
+            .limit(limit)
+        )
+        cards = []
+        for row in self.session.exec(stmt):
+            body = json.loads(row.body)
+            body["topics"] = tuple(TopicScore(**t) for t in body.get("topics", ()))
+            body["practice"] = tuple(body.get("practice", ()))
+            body["suggestions"] = tuple(body.get("suggestions", ()))
+            cards.append(Scorecard(**body))
+        return cards
+
+
+class SqlLeaderboard:
+    """Leaderboard over awarded points in the answer table."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def top(
+        self, platform: str, workspace: str, since: datetime | None, limit: int
+    ) -> list[BoardRow]:
+        """Highest totals; ties broken by display name, then user id."""
+        points = func.sum(AnswerRow.points).label("points")
+        answers = func.count(col(AnswerRow.id)).label("answers")
+        stmt = (
+            select(AnswerRow.user_id, points, answers, UserProfile.display_name)
+            .join(
+                UserProfile,
+                (col(UserProfile.platform) == col(AnswerRow.platform))
+                & (col(UserProfile.workspace) == col(AnswerRow.workspace))
+                & (col(UserProfile.user_id) == col(AnswerRow.user_id)),
+                isouter=True,
+            )
+            .where(col(AnswerRow.platform) == platform, col(AnswerRow.workspace) == workspace)
+            .group_by(col(AnswerRow.user_id), col(UserProfile.display_name))
+        )
+        if since is not None:
+            stmt = stmt.where(col(AnswerRow.answered_at) >= since)
+        rows = [
+            BoardRow(user, name or user, int(total or 0), int(count))
+            for user, total, count, name in self.session.exec(stmt)
+        ]
+        rows.sort(key=lambda r: (-r.points, r.display_name.lower(), r.user))
+        return rows[:limit]
+
+    def total(self, who: UserRef, since: datetime | None) -> int:
+        """One user's points since an instant."""
+        stmt = select(func.coalesce(func.sum(AnswerRow.points), 0)).where(
+            col(AnswerRow.platform) == who.platform,
+            col(AnswerRow.workspace) == who.workspace,
+            col(AnswerRow.user_id) == who.user,
+        )
+        if since is not None:
+            stmt = stmt.where(col(AnswerRow.answered_at) >= since)
+        return int(self.session.exec(stmt).one())

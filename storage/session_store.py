@@ -1,0 +1,151 @@
+"""SQL stores for conversations, profiles, daily questions and processed events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from bot.messages import Place
+from bot.ports import Profile, UserRef
+from bot.selection import choose_next
+from bot.session.state import Conversation, ConversationKey
+from storage.sql import insert_ignore, now_utc
+from storage.tables import ConversationRow, DailyPost, ProcessedEvent, UserProfile
+
+
+class SqlConversations:
+    """ConversationStore over the conversation table."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def load(self, key: ConversationKey) -> Conversation:
+        """The stored conversation, or an empty one."""
+        row = self.session.get(
+            ConversationRow, (key.platform, key.workspace, key.channel, key.thread, key.user)
+        )
+        return Conversation.from_json(row.state if row else None)
+
+    def save(self, key: ConversationKey, conversation: Conversation) -> None:
+        """Insert or replace the conversation."""
+        row = self.session.get(
+            ConversationRow, (key.platform, key.workspace, key.channel, key.thread, key.user)
+        )
+        if row is None:
+            row = ConversationRow(
+                platform=key.platform,
+                workspace=key.workspace,
+                channel=key.channel,
+                thread=key.thread,
+                user_id=key.user,
+                state="",
+                updated_at=now_utc(),
+            )
+        row.state = conversation.to_json()
+        row.updated_at = now_utc()
+        self.session.add(row)
+
+
+class SqlProfiles:
+    """Profiles over the user_profile table."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, who: UserRef) -> Profile | None:
+        """The profile, if any."""
+        row = self.session.get(UserProfile, (who.platform, who.workspace, who.user))
+        return Profile(row.display_name, row.timezone) if row else None
+
+    def update(
+        self, who: UserRef, display_name: str | None = None, timezone: str | None = None
+    ) -> None:
+        """Create or update; None leaves a field unchanged."""
+        row = self.session.get(UserProfile, (who.platform, who.workspace, who.user))
+        if row is None:
+            row = UserProfile(
+                platform=who.platform,
+                workspace=who.workspace,
+                user_id=who.user,
+                display_name=display_name or who.user,
+                timezone=timezone,
+                updated_at=now_utc(),
+            )
+        else:
+            if display_name is not None and display_name == row.display_name and timezone is None:
+                return
+            if display_name is not None:
+                row.display_name = display_name[:128]
+            if timezone is not None:
+                row.timezone = timezone
+            row.updated_at = now_utc()
+        self.session.add(row)
+
+
+class SqlDailyQuestions:
+    """DailyQuestions over the daily_post table."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def question_for(self, place: Place, day: date, candidates: Sequence[str]) -> str:
+        """The channel's question for a day, chosen once (race-safe) by least-used rotation."""
+        key = (place.platform, place.workspace, place.channel, day)
+        row = self.session.get(DailyPost, key)
+        if row is not None:
+            return row.question_id
+        used_stmt = (
+            select(DailyPost.question_id, func.count())
+            .where(
+                col(DailyPost.platform) == place.platform,
+                col(DailyPost.workspace) == place.workspace,
+                col(DailyPost.channel) == place.channel,
+            )
+            .group_by(col(DailyPost.question_id))
+        )
+        used = {q: int(n) for q, n in self.session.exec(used_stmt)}
+        chosen = choose_next(
+            candidates, used, f"{place.platform}/{place.workspace}/{place.channel}"
+        )
+        insert_ignore(
+            self.session,
+            DailyPost,
+            {
+                "platform": place.platform,
+                "workspace": place.workspace,
+                "channel": place.channel,
+                "day": day,
+                "question_id": chosen,
+                "status": "chosen",
+            },
+        )
+        stored = self.session.get(DailyPost, key, populate_existing=True)
+        return stored.question_id if stored else chosen
+
+    def question_for_thread(self, place: Place) -> str | None:
+        """The question whose daily post started this thread."""
+        stmt = select(DailyPost.question_id).where(
+            col(DailyPost.platform) == place.platform,
+            col(DailyPost.workspace) == place.workspace,
+            col(DailyPost.channel) == place.channel,
+            col(DailyPost.message_ref) == place.thread,
+        )
+        return self.session.exec(stmt).first()
+
+
+class SqlEvents:
+    """EventLog over the processed_event table."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def first_time(self, platform: str, event_id: str) -> bool:
+        """True only for the first delivery of an event id."""
+        return insert_ignore(
+            self.session,
+            ProcessedEvent,
+            {"platform": platform, "event_id": event_id[:128], "seen_at": now_utc()},
+        )

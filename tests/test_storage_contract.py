@@ -1,0 +1,150 @@
+"""One contract for every store: the in-memory fake, SQLite and PostgreSQL behave alike."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+from bot.messages import Place
+from bot.ports import StoredAnswer, UserRef
+from bot.session.machine import AnswerRecord
+from bot.session.scorecard import Scorecard, TopicScore
+from bot.session.state import Conversation, ConversationKey, Mode, Session
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+KEY = ConversationKey("slack", "T1", "C1", "", "U1")
+ADA = UserRef("slack", "T1", "U1")
+
+
+def answer(
+    key: ConversationKey = KEY,
+    question: str = "q1",
+    stage: int = 0,
+    points: int = 10,
+    at: datetime = T0,
+    score: int = 80,
+) -> StoredAnswer:
+    record = AnswerRecord(question, stage, "drift", "mid", "daily", score, "text", "{}", False)
+    return StoredAnswer(key, record, at, at.date(), points)
+
+
+def test_conversations_round_trip(any_db) -> None:
+    conv = Conversation(Session(Mode.MOCK, ("a", "b"), index=1, stage=2, track="drift"))
+    with any_db.transaction() as repo:
+        assert repo.conversations.load(KEY) == Conversation()
+        repo.conversations.save(KEY, conv)
+    with any_db.transaction() as repo:
+        assert repo.conversations.load(KEY) == conv
+        repo.conversations.save(KEY, Conversation())
+    with any_db.transaction() as repo:
+        assert repo.conversations.load(KEY) == Conversation()
+
+
+def test_a_failed_transaction_leaves_nothing(any_db) -> None:
+    try:
+        with any_db.transaction() as repo:
+            repo.conversations.save(KEY, Conversation(last_step=("q", 1)))
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    with any_db.transaction() as repo:
+        assert repo.conversations.load(KEY) == Conversation()
+
+
+def test_points_only_for_the_first_answer_to_a_step(any_db) -> None:
+    with any_db.transaction() as repo:
+        assert repo.answers.record(answer()) == 10
+        assert repo.answers.record(answer(at=T0 + timedelta(minutes=5))) == 0
+        assert repo.answers.record(answer(stage=1, points=7)) == 7
+        other_thread = replace(KEY, thread="1700.1")
+        assert repo.answers.record(answer(key=other_thread)) == 0
+    with any_db.transaction() as repo:
+        assert repo.leaderboard.total(ADA, None) == 17
+        assert repo.answers.answered_steps(ADA) == {"q1": {0, 1}}
+
+
+def test_history_days_and_recent(any_db) -> None:
+    with any_db.transaction() as repo:
+        repo.answers.record(answer(question="q1", at=T0))
+        repo.answers.record(answer(question="q2", at=T0 + timedelta(days=1), score=55))
+        repo.answers.record(answer(question="q3", at=T0 + timedelta(days=1, hours=1)))
+    with any_db.transaction() as repo:
+        assert repo.answers.answer_days(ADA) == [date(2026, 11, 23), date(2026, 11, 24)]
+        recent = repo.answers.recent(ADA, 2)
+        assert [h.question_id for h in recent] == ["q3", "q2"]
+        assert recent[1].score == 55 and recent[0].answered_at == T0 + timedelta(days=1, hours=1)
+
+
+def test_leaderboard_order_ties_periods_and_isolation(any_db) -> None:
+    people = {"U1": "zed", "U2": "amy", "U3": "bob"}
+    with any_db.transaction() as repo:
+        for user, name in people.items():
+            repo.profiles.update(UserRef("slack", "T1", user), display_name=name)
+        repo.answers.record(answer(replace(KEY, user="U1"), points=10, at=T0))
+        repo.answers.record(answer(replace(KEY, user="U2"), points=10, at=T0))
+        repo.answers.record(answer(replace(KEY, user="U3"), points=4, at=T0 - timedelta(days=10)))
+        repo.answers.record(answer(replace(KEY, workspace="T2", user="U9"), points=99, at=T0))
+    with any_db.transaction() as repo:
+        rows = repo.leaderboard.top("slack", "T1", None, 10)
+        assert [(r.display_name, r.points, r.answers) for r in rows] == [
+            ("amy", 10, 1),
+            ("zed", 10, 1),
+            ("bob", 4, 1),
+        ]
+        week = repo.leaderboard.top("slack", "T1", T0 - timedelta(days=1), 10)
+        assert [r.display_name for r in week] == ["amy", "zed"]
+        assert repo.leaderboard.top("slack", "T1", None, 1)[0].display_name == "amy"
+
+
+def test_profiles_update_only_given_fields(any_db) -> None:
+    with any_db.transaction() as repo:
+        assert repo.profiles.get(ADA) is None
+        repo.profiles.update(ADA, display_name="Ada")
+        repo.profiles.update(ADA, timezone="Asia/Tokyo")
+        repo.profiles.update(ADA, display_name="Ada L.")
+    with any_db.transaction() as repo:
+        profile = repo.profiles.get(ADA)
+        assert profile is not None
+        assert (profile.display_name, profile.timezone) == ("Ada L.", "Asia/Tokyo")
+
+
+def test_daily_question_is_fixed_per_day_and_rotates_without_repeats(any_db) -> None:
+    channel = Place("slack", "T1", "C1")
+    candidates = ["a", "b", "c"]
+    seen = []
+    for offset in range(6):
+        day = date(2026, 11, 1) + timedelta(days=offset)
+        with any_db.transaction() as repo:
+            first = repo.daily.question_for(channel, day, candidates)
+            assert repo.daily.question_for(channel, day, candidates) == first
+        seen.append(first)
+    assert sorted(seen[:3]) == candidates and sorted(seen[3:]) == candidates
+
+
+def test_events_are_new_only_once(any_db) -> None:
+    with any_db.transaction() as repo:
+        assert repo.events.first_time("slack", "Ev1") is True
+        assert repo.events.first_time("slack", "Ev1") is False
+        assert repo.events.first_time("discord", "Ev1") is True
+
+
+def test_scorecards_round_trip(any_db) -> None:
+    card = Scorecard(
+        "drift",
+        "mid",
+        T0.isoformat(),
+        (T0 + timedelta(minutes=30)).isoformat(),
+        72,
+        8,
+        1,
+        True,
+        (TopicScore("drift", "Drift", 72, 9),),
+        "drift",
+        None,
+        ("alert-design",),
+        (),
+    )
+    with any_db.transaction() as repo:
+        repo.scorecards.add(ADA, card)
+    with any_db.transaction() as repo:
+        assert repo.scorecards.recent(ADA, 5) == [card]
