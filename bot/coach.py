@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import info
 from bot.bank.loader import Bank
+from bot.channels import SCHEDULE_USAGE, apply_schedule, describe
 from bot.commands import Command, parse_command
 from bot.messages import Action, ActionKind, Message, Place, Reply, ReplyKind
 from bot.ports import Clock, Database, Repositories, StorageUnavailable, StoredAnswer, UserRef
@@ -96,6 +97,19 @@ class Coach:
 
         return self._guarded("", run, place.platform, "")
 
+    def summary(self, place: Place, user: str) -> info.UserSummary | None:
+        """A user's streak, points, recent scores and weakest topics (None if storage is down)."""
+        try:
+            with self.db.transaction() as repo:
+                who = _who(place, user)
+                rest = repo.channels.get(place.without_thread()).rest_days
+                return info.user_summary(
+                    repo, who, self.bank, self._timezone(repo, who), self.clock.now(), rest
+                )
+        except StorageUnavailable as exc:
+            log.warning("storage unavailable: %s", exc)
+            return None
+
     # ------------------------------------------------------------------ plumbing
     def _guarded(self, text: str, run: object, platform: str, event_id: str) -> list[Reply]:
         assert callable(run)
@@ -148,6 +162,8 @@ class Coach:
     ) -> list[Reply]:
         who = _who(place, key.user)
         replies = list(outcome.replies)
+        if place.thread and not repo.channels.get(place.without_thread()).public_feedback:
+            replies = [replace(r, private=True) for r in replies]
         tz = zone(self._timezone(repo, who))
         for record in outcome.records:
             points = 0 if record.revealed else points_for(record.score, record.level)
@@ -200,7 +216,8 @@ class Coach:
         if name == "help":
             return [info.help_reply(self.bank, self.config.help_extra)]
         if name == "streak":
-            return [info.streak_reply(repo, who, tz_name, now)]
+            rest = repo.channels.get(message.place.without_thread()).rest_days
+            return [info.streak_reply(repo, who, self.bank, tz_name, now, rest)]
         if name == "leaderboard":
             return [
                 info.leaderboard_reply(
@@ -212,6 +229,8 @@ class Coach:
             return [info.history_reply(repo, who, self.bank, limit, tz_name)]
         if name == "timezone":
             return [self._set_timezone(repo, who, command, tz_name)]
+        if name == "schedule":
+            return [self._schedule(repo, message, command)]
         if name == "today":
             return self._today(repo, key, conv, message, now)
         if name == "mock":
@@ -250,6 +269,29 @@ class Coach:
         )
         event = StartDaily(question_id, day.isoformat(), first_open)
         return self._apply(repo, key, conv, event, message.place)
+
+    def _schedule(self, repo: Repositories, message: Message, command: Command) -> Reply:
+        channel = message.place.without_thread()
+        current = repo.channels.get(channel)
+        if not command.args:
+            return Reply(f"{describe(current)}\n{SCHEDULE_USAGE}", private=True)
+        if not message.is_admin:
+            return Reply(
+                "Only workspace or server admins can change this channel's schedule.",
+                ReplyKind.ERROR,
+                private=True,
+            )
+        if message.is_dm and message.place.platform != "console":
+            return Reply(
+                "Schedules belong to channels: run `schedule` in the channel itself.",
+                ReplyKind.ERROR,
+                private=True,
+            )
+        updated = apply_schedule(command.args, current, self.tracks)
+        if isinstance(updated, str):
+            return Reply(updated, ReplyKind.ERROR, private=True)
+        repo.channels.save(channel, updated, message.user)
+        return Reply(f"Saved. {describe(updated)}", ReplyKind.INFO)
 
     def _set_timezone(
         self, repo: Repositories, who: UserRef, command: Command, current: str

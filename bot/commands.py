@@ -22,7 +22,17 @@ ALIASES = {
     "tz": "timezone",
 }
 COMMANDS = frozenset(
-    {"today", "mock", "streak", "leaderboard", "history", "help", "timezone", *SESSION_WORDS}
+    {
+        "today",
+        "mock",
+        "streak",
+        "leaderboard",
+        "history",
+        "help",
+        "timezone",
+        "schedule",
+        *SESSION_WORDS,
+    }
 )
 
 
@@ -56,6 +66,8 @@ def _mock_args(args: list[str], tracks: Collection[str]) -> Command:
 def parse_command(text: str, tracks: Collection[str]) -> Command | None:
     """Parse a message as a command; None when it is not one (so it is an answer)."""
     words = text.strip().lower().split()
+    if words and words[0].lstrip("/!") == "schedule" and len(words) <= 10:
+        return Command("schedule", tuple(text.strip().split()[1:]))
     if not words or len(words) > 4:
         return None
     words[0] = words[0].lstrip("/!")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.bank.loader import Bank
 from bot.messages import Reply, ReplyKind
 from bot.ports import BoardRow, HistoryItem, Repositories, UserRef
-from bot.progress import compute_streak, local_day, month_start, week_start, zone
+from bot.progress import Streak, compute_streak, local_day, month_start, week_start, zone
 from bot.session.scorecard import Scorecard
 
 HELP = """ProdML Coach — practise production-ML interviews.
@@ -20,6 +21,7 @@ HELP = """ProdML Coach — practise production-ML interviews.
   leaderboard [week|month|all]
   history [n]            your recent answers and scorecards
   timezone [Area/City]   show or set your timezone (streaks count your local days)
+  schedule [...]         show this channel's schedule (admins: change it)
   help                   this list
 Anything else you type while a question is open is your answer."""
 
@@ -31,12 +33,57 @@ def help_reply(bank: Bank, extra: str = "") -> Reply:
     return Reply(text + (f"\n{extra}" if extra else ""), ReplyKind.INFO)
 
 
-def streak_reply(repo: Repositories, who: UserRef, tz_name: str, now: datetime) -> Reply:
-    """The user's current and best streak, and points this week and in total."""
+@dataclass(frozen=True)
+class UserSummary:
+    """A user's progress at a glance (the Slack App Home, `streak`)."""
+
+    streak: Streak
+    points_week: int
+    points_total: int
+    recent: tuple[HistoryItem, ...]
+    weakest_topics: tuple[tuple[str, int], ...]
+
+
+def user_summary(
+    repo: Repositories,
+    who: UserRef,
+    bank: Bank,
+    tz_name: str,
+    now: datetime,
+    rest_days: frozenset[int] = frozenset(),
+) -> UserSummary:
+    """Streak, points, the last answers and the weakest topics (lowest recent averages)."""
     tz = zone(tz_name)
-    streak = compute_streak(repo.answers.answer_days(who), local_day(now, tz))
-    total = repo.leaderboard.total(who, None)
-    week = repo.leaderboard.total(who, week_start(now, tz))
+    streak = compute_streak(repo.answers.answer_days(who), local_day(now, tz), rest_days)
+    recent = repo.answers.recent(who, 50)
+    by_topic: dict[str, list[int]] = {}
+    for item in recent:
+        if item.question_id in bank.questions:
+            by_topic.setdefault(bank.questions[item.question_id].topic, []).append(item.score)
+    averages = sorted(
+        ((topic, int(sum(s) / len(s) + 0.5)) for topic, s in by_topic.items()),
+        key=lambda ts: (ts[1], ts[0]),
+    )
+    return UserSummary(
+        streak,
+        repo.leaderboard.total(who, week_start(now, tz)),
+        repo.leaderboard.total(who, None),
+        tuple(recent[:5]),
+        tuple(averages[:3]),
+    )
+
+
+def streak_reply(
+    repo: Repositories,
+    who: UserRef,
+    bank: Bank,
+    tz_name: str,
+    now: datetime,
+    rest_days: frozenset[int] = frozenset(),
+) -> Reply:
+    """The user's current and best streak, and points this week and in total."""
+    summary = user_summary(repo, who, bank, tz_name, now, rest_days)
+    streak, week, total = summary.streak, summary.points_week, summary.points_total
     if streak.current == 0:
         head = "No streak yet — answer today's question to start one."
     else:

@@ -32,6 +32,7 @@ class Message:
     event_id: str = ""
     user_name: str = ""
     is_dm: bool = False
+    is_admin: bool = False
 
 
 class ActionKind(StrEnum):

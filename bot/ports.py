@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from bot.channels import ChannelSettings
 from bot.messages import Place
 from bot.session.machine import AnswerRecord
 from bot.session.scorecard import Scorecard
@@ -160,6 +161,42 @@ class DailyQuestions(Protocol):
         ...
 
 
+class DailyClaims(Protocol):
+    """The claim on each (channel, local day): chosen → claimed → posted, or skipped."""
+
+    def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> bool:
+        """Take the day's post for this worker; True only for the one that wins."""
+        ...
+
+    def mark_posted(self, place: Place, day: date, message_ref: str, now: datetime) -> None:
+        """Record that the post went out, with the platform's message id."""
+        ...
+
+    def mark_skipped(self, place: Place, day: date, now: datetime, lease: timedelta) -> bool:
+        """Record a day as skipped unless posted or claimed within the lease; True if recorded."""
+        ...
+
+    def release(self, place: Place, day: date) -> None:
+        """Give a claim back after a failed post, so it can be retried."""
+        ...
+
+
+class ChannelConfigs(Protocol):
+    """Per-channel settings."""
+
+    def get(self, place: Place) -> ChannelSettings:
+        """The channel's settings (defaults when never configured)."""
+        ...
+
+    def save(self, place: Place, settings: ChannelSettings, by: str) -> None:
+        """Store a channel's settings."""
+        ...
+
+    def enabled(self, platform: str) -> list[tuple[Place, ChannelSettings]]:
+        """Channels of a platform with daily posts turned on."""
+        ...
+
+
 class EventLog(Protocol):
     """Platform event ids already handled (dedupe across retries and replicas)."""
 
@@ -177,6 +214,8 @@ class Repositories(Protocol):
     leaderboard: Leaderboard
     profiles: Profiles
     daily: DailyQuestions
+    claims: DailyClaims
+    channels: ChannelConfigs
     events: EventLog
 
 

@@ -6,13 +6,16 @@ from sqlmodel import Session
 
 from bot.ports import (
     AnswerLog,
+    ChannelConfigs,
     ConversationStore,
+    DailyClaims,
     DailyQuestions,
     EventLog,
     Leaderboard,
     Profiles,
     ScorecardStore,
 )
+from storage.channel_store import SqlChannels, SqlClaims
 from storage.progress_store import SqlAnswers, SqlLeaderboard, SqlScorecards
 from storage.session_store import SqlConversations, SqlDailyQuestions, SqlEvents, SqlProfiles
 
@@ -28,4 +31,6 @@ class SqlRepositories:
         self.leaderboard: Leaderboard = SqlLeaderboard(session)
         self.profiles: Profiles = SqlProfiles(session)
         self.daily: DailyQuestions = SqlDailyQuestions(session)
+        self.claims: DailyClaims = SqlClaims(session)
+        self.channels: ChannelConfigs = SqlChannels(session)
         self.events: EventLog = SqlEvents(session)

@@ -95,7 +95,7 @@ class SqlDailyQuestions:
         """The channel's question for a day, chosen once (race-safe) by least-used rotation."""
         key = (place.platform, place.workspace, place.channel, day)
         row = self.session.get(DailyPost, key)
-        if row is not None:
+        if row is not None and row.question_id:
             return row.question_id
         used_stmt = (
             select(DailyPost.question_id, func.count())
@@ -107,9 +107,12 @@ class SqlDailyQuestions:
             .group_by(col(DailyPost.question_id))
         )
         used = {q: int(n) for q, n in self.session.exec(used_stmt)}
-        chosen = choose_next(
-            candidates, used, f"{place.platform}/{place.workspace}/{place.channel}"
-        )
+        seed = f"{place.platform}/{place.workspace}/{place.channel}"
+        chosen = choose_next(candidates, used, seed)
+        if row is not None:
+            row.question_id = chosen
+            self.session.add(row)
+            return chosen
         insert_ignore(
             self.session,
             DailyPost,
@@ -123,7 +126,7 @@ class SqlDailyQuestions:
             },
         )
         stored = self.session.get(DailyPost, key, populate_existing=True)
-        return stored.question_id if stored else chosen
+        return stored.question_id if stored and stored.question_id else chosen
 
     def question_for_thread(self, place: Place) -> str | None:
         """The question whose daily post started this thread."""

@@ -129,3 +129,26 @@ class UserProfile(SQLModel, table=True):
     display_name: str = Field(default="", max_length=128)
     timezone: str | None = Field(default=None, max_length=64)
     updated_at: datetime
+
+
+class ChannelSettingsRow(SQLModel, table=True):
+    """Per-channel coaching settings (schedule, topics, level, feedback visibility)."""
+
+    __tablename__ = "channel_settings"
+    __table_args__ = (Index("ix_channel_settings_enabled", "platform", "enabled"),)
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=KEY)
+    channel: str = Field(primary_key=True, max_length=KEY)
+    enabled: bool = False
+    timezone: str = Field(default="UTC", max_length=64)
+    post_time: str = Field(default="09:00", max_length=5)
+    weekdays: str = Field(default="0,1,2,3,4", max_length=20)
+    topics: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    level: str | None = Field(default=None, max_length=16)
+    public_feedback: bool = True
+    rest_days: str = Field(default="", max_length=20)
+    digest_weekday: int = 0
+    digest_time: str = Field(default="09:30", max_length=5)
+    updated_by: str = Field(default="", max_length=KEY)
+    updated_at: datetime

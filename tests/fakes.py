@@ -8,6 +8,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from bot.channels import ChannelSettings
 from bot.messages import Place
 from bot.ports import BoardRow, HistoryItem, Profile, StorageUnavailable, StoredAnswer, UserRef
 from bot.selection import choose_next
@@ -44,14 +45,24 @@ class _Answer:
 
 
 @dataclass
+class _Post:
+    question_id: str
+    status: str = "chosen"
+    claimed_at: datetime | None = None
+    claimed_by: str | None = None
+    message_ref: str | None = None
+
+
+@dataclass
 class _State:
     conversations: dict[ConversationKey, Conversation] = field(default_factory=dict)
     answers: list[_Answer] = field(default_factory=list)
     awards: set[tuple[UserRef, str, int]] = field(default_factory=set)
     scorecards: list[tuple[UserRef, Scorecard]] = field(default_factory=list)
     profiles: dict[UserRef, Profile] = field(default_factory=dict)
-    daily: dict[tuple[str, str, str, date], str] = field(default_factory=dict)
     threads: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    posts: dict[tuple[str, str, str, date], _Post] = field(default_factory=dict)
+    channels: dict[tuple[str, str, str], ChannelSettings] = field(default_factory=dict)
     events: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -157,17 +168,96 @@ class _Daily:
 
     def question_for(self, place: Place, day: date, candidates: Sequence[str]) -> str:
         key = (place.platform, place.workspace, place.channel, day)
-        if key not in self.s.daily:
+        post = self.s.posts.get(key)
+        if post is None or not post.question_id:
             used: dict[str, int] = {}
-            for (p, w, c, _), q in self.s.daily.items():
+            for (p, w, c, _), other in self.s.posts.items():
                 if (p, w, c) == key[:3]:
-                    used[q] = used.get(q, 0) + 1
+                    used[other.question_id] = used.get(other.question_id, 0) + 1
             seed = f"{place.platform}/{place.workspace}/{place.channel}"
-            self.s.daily[key] = choose_next(candidates, used, seed)
-        return self.s.daily[key]
+            chosen = choose_next(candidates, used, seed)
+            if post is None:
+                self.s.posts[key] = _Post(chosen)
+            else:
+                post.question_id = chosen
+        return self.s.posts[key].question_id
 
     def question_for_thread(self, place: Place) -> str | None:
+        for (p, w, c, _), post in self.s.posts.items():
+            if (p, w, c) == (place.platform, place.workspace, place.channel) and (
+                post.message_ref == place.thread
+            ):
+                return post.question_id
         return self.s.threads.get((place.platform, place.workspace, place.channel, place.thread))
+
+
+class _Claims:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def _post(self, place: Place, day: date) -> _Post | None:
+        return self.s.posts.get((place.platform, place.workspace, place.channel, day))
+
+    def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> bool:
+        post = self._post(place, day)
+        if post is None:
+            return False
+        stale = (
+            post.status == "claimed"
+            and post.claimed_at is not None
+            and (post.claimed_at < now - lease)
+        )
+        if post.status == "chosen" or stale:
+            post.status, post.claimed_by, post.claimed_at = "claimed", worker, now
+            return True
+        return False
+
+    def mark_posted(self, place: Place, day: date, message_ref: str, now: datetime) -> None:
+        post = self._post(place, day)
+        if post is not None:
+            post.status, post.message_ref = "posted", message_ref
+
+    def mark_skipped(self, place: Place, day: date, now: datetime, lease: timedelta) -> bool:
+        post = self._post(place, day)
+        if post is None:
+            self.s.posts[(place.platform, place.workspace, place.channel, day)] = _Post(
+                "", "skipped", now
+            )
+            return True
+        stale = (
+            post.status == "claimed"
+            and post.claimed_at is not None
+            and (post.claimed_at < now - lease)
+        )
+        if post.status == "chosen" or stale:
+            post.status = "skipped"
+            return True
+        return False
+
+    def release(self, place: Place, day: date) -> None:
+        post = self._post(place, day)
+        if post is not None and post.status == "claimed":
+            post.status, post.claimed_by, post.claimed_at = "chosen", None, None
+
+
+class _Channels:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def get(self, place: Place) -> ChannelSettings:
+        return self.s.channels.get(
+            (place.platform, place.workspace, place.channel), ChannelSettings()
+        )
+
+    def save(self, place: Place, settings: ChannelSettings, by: str) -> None:
+        self.s.channels[(place.platform, place.workspace, place.channel)] = settings
+
+    def enabled(self, platform: str) -> list[tuple[Place, ChannelSettings]]:
+        return [
+            (Place(p, w, c), s)
+            for (p, w, c), s in sorted(self.s.channels.items())
+            if p == platform and s.enabled
+        ]
 
 
 class _Events:
@@ -189,6 +279,8 @@ class _Repositories:
         self.leaderboard = _Leaderboard(state)
         self.profiles = _Profiles(state)
         self.daily = _Daily(state)
+        self.claims = _Claims(state)
+        self.channels = _Channels(state)
         self.events = _Events(state)
 
 

@@ -12,7 +12,9 @@ HELP_EXTRA = "  quit                   leave (your place is saved; run again to 
 
 def to_message(line: str, user: str, clock: Clock) -> Message:
     """A typed line as a core Message."""
-    return Message(PLACE, user, line, clock.now(), event_id="", user_name=user, is_dm=True)
+    return Message(
+        PLACE, user, line, clock.now(), event_id="", user_name=user, is_dm=True, is_admin=True
+    )
 
 
 def render(reply: Reply) -> str:
