@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.bank.loader import Bank, ContentError, load_with_extras
-from coach import content_commands, db_commands, run_command, score_commands
+from coach import content_commands, db_commands, redaction, run_command, score_commands
 from coach.settings import Settings
 
 
@@ -101,6 +101,7 @@ def _configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    redaction.install(settings.secrets())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib
 import logging
+import signal
 import sys
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 from adapters.console.coach import HELP_EXTRA, ConsoleCoach
 from adapters.console.runner import run_console
+from adapters.errors import PlatformStartupError
 from bot.bank.loader import Bank
-from coach.bootstrap import build_app, console_user
+from coach.bootstrap import App, build_app, console_user
 from coach.db_commands import upgrade_command
 from coach.settings import Settings, mask_url
 from storage.database import SqlDatabase
 
 log = logging.getLogger(__name__)
+Serve = Callable[[App, asyncio.Event], Awaitable[None]]
+
+
+def _server(platform: str) -> Serve:
+    """The `serve(app, stop)` coroutine function of a platform adapter."""
+    module = importlib.import_module(f"adapters.{platform}.runner")
+    return cast(Serve, module.serve)
+
+
+async def serve_platforms(app: App, platforms: list[str]) -> None:
+    """Run every chosen platform until SIGINT/SIGTERM or one of them stops."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    await asyncio.gather(*(_server(p)(app, stop) for p in platforms))
 
 
 def run_command(settings: Settings, bank: Bank, force_console: bool) -> int:
@@ -29,9 +53,12 @@ def run_command(settings: Settings, bank: Bank, force_console: bool) -> int:
             console = ConsoleCoach(app.coach, console_user(settings), app.clock)
             where = f"database {mask_url(settings.database_url)}, timezone {app.timezone}"
             return run_console(console, sys.stdin, sys.stdout, where)
-        print(
-            f"Platforms {', '.join(platforms)} are not available in this build.", file=sys.stderr
-        )
+        app = build_app(settings, bank, database)
+        log.info("starting %s", ", ".join(platforms))
+        asyncio.run(serve_platforms(app, platforms))
+        return 0
+    except PlatformStartupError as exc:
+        print(f"Could not start: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\nBye — your progress is saved.")

@@ -39,6 +39,23 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     platform: Literal["auto", "console", "slack", "discord"] = "auto"
 
+    daily_tick_seconds: float = Field(default=30.0, gt=0, le=600, description="Daily-post timer.")
+    daily_grace_minutes: int = Field(
+        default=120, ge=0, le=24 * 60, description="How late a missed daily post may still go out."
+    )
+    worker_id: str | None = Field(default=None, description="Name of this process in claims.")
+    http_port: int = Field(default=3000, ge=1, le=65535, description="Port for HTTP endpoints.")
+    slack_mode: Literal["socket", "http"] = Field(
+        default="socket", description="Socket Mode or HTTP."
+    )
+    slack_admins: list[str] = Field(
+        default_factory=list, description="Slack user ids allowed to run admin commands."
+    )
+    slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
+    discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    discord_sharded: bool = Field(default=False, description="Use AutoShardedClient.")
+
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(
@@ -82,6 +99,27 @@ class Settings(BaseSettings):
             chosen.append("discord")
         return chosen or ["console"]
 
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for log redaction."""
+        values = [
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+            self.discord_token,
+        ]
+        found = [v.get_secret_value() for v in values if v is not None]
+        password = _url_password(self.database_url)
+        return [s for s in [*found, password] if s]
+
+    def worker_name(self) -> str:
+        """This process's name in daily-post claims."""
+        if self.worker_id:
+            return self.worker_id
+        import os
+        import socket
+
+        return f"{socket.gethostname()}-{os.getpid()}"
+
     def safe_dump(self) -> dict[str, Any]:
         """Settings for display, with every secret masked."""
         shown = self.model_dump()
@@ -91,6 +129,13 @@ class Settings(BaseSettings):
             elif key == "database_url":
                 shown[key] = mask_url(str(value))
         return shown
+
+
+def _url_password(url: str) -> str | None:
+    if "://" not in url or "@" not in url:
+        return None
+    creds = url.split("://", 1)[1].rsplit("@", 1)[0]
+    return creds.split(":", 1)[1] if ":" in creds else None
 
 
 def mask_url(url: str) -> str:
