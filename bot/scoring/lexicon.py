@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.scoring.negation import NegationScope, scope
@@ -13,7 +14,10 @@ from bot.scoring.vocab import Vocabulary
 from bot.scoring.words import FUNCTION_WORDS
 
 MAX_GAP = 2
-_NO_GAP = frozenset({"and", "or", "but", "not", "no", "never", "without"})
+_NO_GAP = frozenset(
+    {"and", "or", "but", "not", "no", "never", "without", "i", "we", "you", "they", "it"}
+)
+_BREAK = re.compile(r"[,;:()]")
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,14 @@ class Matcher:
     patterns: tuple[str, ...] = ()
     negatable: bool = True
     specific: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    stems: tuple[str, ...]
+    words: frozenset[str]
+    name: str
+    gap: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,7 @@ class Sentence:
     scope: NegationScope
     pattern_text: str
     offsets: list[int]
+    segments: list[int] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
 
     def token_at(self, char: int) -> int:
@@ -60,21 +73,27 @@ class Lexicon:
 
     def __init__(self, matchers: Mapping[str, Matcher]) -> None:
         self.matchers = dict(matchers)
-        self._phrases: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+        compiled: list[tuple[tuple[str, ...], str]] = []
         forms: dict[str, str] = {}
         for name in sorted(self.matchers):
             for phrase in self.matchers[name].phrases:
                 tokens = tokenize(normalize(phrase))
-                stems = tuple(t.stem for t in tokens)
-                if stems:
-                    content = sum(1 for s in stems if s not in FUNCTION_WORDS)
-                    gap = MAX_GAP if content >= 2 else 0
-                    self._phrases.setdefault(stems[0], []).append((stems, name, gap))
+                if tokens:
+                    compiled.append((tuple(t.stem for t in tokens), name))
                 for tok in tokens:
                     forms.setdefault(tok.raw, tok.stem)
                     forms.setdefault(tok.stem, tok.stem)
+        frequency = Counter(s for stems, _ in compiled for s in set(stems))
+        # Each phrase is filed under its rarest word; a sentence only tries the phrases whose
+        # rarest word it contains and whose words it contains all of.
+        self._phrases: dict[str, list[_Phrase]] = {}
+        for stems, name in compiled:
+            content = sum(1 for s in stems if s not in FUNCTION_WORDS)
+            anchor = min(stems, key=lambda s: (s in FUNCTION_WORDS, frequency[s], s))
+            entry = _Phrase(stems, frozenset(stems), name, MAX_GAP if content >= 2 else 0)
+            self._phrases.setdefault(anchor, []).append(entry)
         for bucket in self._phrases.values():
-            bucket.sort(key=lambda item: (-len(item[0]), item[1]))
+            bucket.sort(key=lambda p: (-len(p.stems), p.name, p.stems))
         self._patterns = {
             name: tuple(re.compile(p) for p in m.patterns) for name, m in self.matchers.items()
         }
@@ -94,21 +113,28 @@ class Lexicon:
                 offsets.append(pos)
                 parts.append(tok.raw)
                 pos += len(tok.raw) + 1
+            segments, segment = [], 0
+            for i, tok in enumerate(tokens):
+                if i and _BREAK.search(raw, tokens[i - 1].end, tok.start):
+                    segment += 1
+                segments.append(segment)
             sentence = Sentence(
-                index, raw, tokens, canon, scope(raw, tokens), " ".join(parts), offsets
+                index, raw, tokens, canon, scope(raw, tokens), " ".join(parts), offsets, segments
             )
             sentence.hits = self._phrase_hits(sentence)
             sentences.append(sentence)
         return sentences
 
     def _match_phrase(
-        self, canon: Sequence[str], i: int, stems: tuple[str, ...], max_gap: int
+        self, sentence: Sentence, i: int, stems: tuple[str, ...], max_gap: int
     ) -> int:
+        """End of the phrase starting at token i, or -1; never across punctuation."""
+        canon, segments = sentence.canon, sentence.segments
         pos = i + 1
         for want in stems[1:]:
             for gap in range(max_gap + 1):
                 j = pos + gap
-                if j >= len(canon):
+                if j >= len(canon) or segments[j] != segments[i]:
                     return -1
                 if canon[j] == want:
                     pos = j + 1
@@ -125,17 +151,26 @@ class Lexicon:
         return Hit(name, sentence.index, start, end, negated)
 
     def _phrase_hits(self, sentence: Sentence) -> list[Hit]:
-        hits: list[Hit] = []
-        seen: set[tuple[str, int]] = set()
-        for i, stem in enumerate(sentence.canon):
-            for stems, name, gap in self._phrases.get(stem, ()):
-                end = (
-                    self._match_phrase(sentence.canon, i, stems, gap) if len(stems) > 1 else i + 1
-                )
-                if end > 0 and (name, i) not in seen:
-                    seen.add((name, i))
-                    hits.append(self._hit(sentence, name, i, end))
-        return hits
+        canon = sentence.canon
+        present = frozenset(canon)
+        starts: dict[str, list[int]] = {}
+        for i, stem in enumerate(canon):
+            starts.setdefault(stem, []).append(i)
+        found: dict[tuple[str, int], int] = {}
+        for stem in present:
+            for phrase in self._phrases.get(stem, ()):
+                if not phrase.words <= present:
+                    continue
+                for i in starts[phrase.stems[0]]:
+                    end = (
+                        self._match_phrase(sentence, i, phrase.stems, phrase.gap)
+                        if len(phrase.stems) > 1
+                        else i + 1
+                    )
+                    if end > found.get((phrase.name, i), 0):
+                        found[(phrase.name, i)] = end  # longest match wins, whatever the order
+        ordered = sorted(found.items(), key=lambda item: (item[0][1], item[0][0]))
+        return [self._hit(sentence, name, i, end) for (name, i), end in ordered]
 
     def pattern_hits(self, sentence: Sentence, names: Iterable[str]) -> list[Hit]:
         """Regex hits in one sentence for the named concepts only."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -25,15 +27,30 @@ def _stems(*phrases: str) -> list[tuple[str, ...]]:
     return [tuple(stem(w) for w in p.split()) for p in phrases]
 
 
+_USELESS = (
+    "unnecessary",
+    "overkill",
+    "pointless",
+    "useless",
+    "redundant",
+    "a waste",
+    "not needed",
+    "not necessary",
+    "not required",
+    "not worth it",
+    "not useful",
+)
+_COPULAS = ("is", "are", "be", "seems", "feels", "sounds", "looks", "was")
 _CUES: list[tuple[tuple[str, ...], Cue]] = [
     *((s, Cue.POST) for s in _stems(
         "not need", "not necessary", "not required", "not worth", "not useful", "not help",
-        "not matter", "be skipped", "unnecessary", "overkill", "pointless", "useless",
-        "waste of time", "a waste")),
+        "not matter", "be skipped", "can be skipped", "can be dropped",
+        *(f"{c} {u}" for c in _COPULAS for u in _USELESS))),
     *((s, Cue.NEGATE) for s in _stems(
         "not", "no", "never", "neither", "nor", "cannot", "skip", "avoid", "no need",
         "instead of", "rather than", "forgo", "disable", "turn off", "bypass", "ignore",
-        "lack", "hold off", "none", "nothing", "do away with", "get rid of")),
+        "lack", "hold off", "none", "nothing", "do away with", "get rid of",
+        "unnecessary", "pointless", "useless", "redundant")),
     *((s, Cue.WITHOUT) for s in _stems("without")),
     *((s, Cue.FLIP) for s in _stems("until", "unless", "before", "till")),
 ]  # fmt: skip
@@ -105,6 +122,14 @@ _CLAUSE_STARTERS = frozenset(
     ]
 )
 _PRONOUNS = frozenset({"we", "i", "they", "you", "it"})
+# "… and keep the team informed": after "and"/"or", anything but a noun phrase's determiner
+# starts a new clause ("no canary and a rollback plan" keeps the negation going).
+_DETERMINERS = frozenset("a an the any no some its their our his her my your this that".split())
+# ", following the runbook" / ", if …": a participle or conjunction after a comma starts one.
+_CLAUSE_CONJUNCTIONS = frozenset(
+    stem(w) for w in "if when so which while since once whereas where who".split()
+)
+_CLAUSE_PUNCTUATION = re.compile(r"[:;()]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +150,16 @@ class NegationScope:
 
     def clause(self, position: int, length: int) -> tuple[int, int]:
         """Token range [start, end) of the clause that holds this position."""
-        start = max((b for b in self.boundaries if b <= position), default=0)
-        end = min((b for b in self.boundaries if b > position), default=length)
+        i = bisect_right(self.boundaries, position)
+        start = self.boundaries[i - 1] if i else 0
+        end = self.boundaries[i] if i < len(self.boundaries) else length
         return start, end
 
     def negated(self, start: int, end: int, length: int) -> bool:
         """True when the concept at tokens [start, end) is denied by its clause."""
         c_start, c_end = self.clause(start, length)
+        if not self.cues:
+            return False
         count, seen_negation, nearest_end = 0, False, -1
         for cue in self.cues:
             if cue.start < c_start or cue.end > start:
@@ -162,12 +190,21 @@ def _boundaries(sentence: str, tokens: Sequence[Token]) -> tuple[int, ...]:
         if i == 0:
             continue
         gap = sentence[tokens[i - 1].end : tok.start]
+        punctuated = gap != " " and bool(gap)
         if (
             (tok.stem in _TERMINATORS and not _match_at(stems, i, ("instead", "of")))
-            or any(ch in gap for ch in ":;()")
-            or " - " in gap
-            or ("," in gap and any(s in _CLAUSE_STARTERS for s in stems[i : i + 3]))
-            or (tok.stem in {"and", "or"} and i + 1 < len(tokens) and stems[i + 1] in _PRONOUNS)
+            or (punctuated and (_CLAUSE_PUNCTUATION.search(gap) is not None or " - " in gap))
+            or (punctuated and "," in gap and not _CLAUSE_STARTERS.isdisjoint(stems[i : i + 3]))
+            or (
+                punctuated
+                and "," in gap
+                and (tok.raw.endswith("ing") or tok.stem in _CLAUSE_CONJUNCTIONS)
+            )
+            or (
+                tok.stem in {"and", "or"}
+                and i + 1 < len(tokens)
+                and tokens[i + 1].raw not in _DETERMINERS
+            )
         ):
             found.append(i)
     return tuple(found)

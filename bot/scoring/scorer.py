@@ -44,6 +44,7 @@ class _StepPlan:
     flags: tuple[_FlagPlan, ...]
     pattern_names: tuple[str, ...]
     prompt_vocabulary: frozenset[str]
+    stuffing_concepts: frozenset[str]
 
 
 @dataclass
@@ -132,6 +133,7 @@ class Scorer:
             tuple(flags),
             tuple(sorted(names)),
             self._vocabulary(*prompts),
+            self._stuffing_concepts | {g for c in criteria for g in c.groups},
         )
         self._plans[key] = plan
         return plan
@@ -141,19 +143,13 @@ class Scorer:
         specific, stuffed, echo = [], [], []
         for sentence in sentences:
             sentence.hits.extend(self.lexicon.pattern_hits(sentence, plan.pattern_names))
-            named = any(
-                h.concept in self.lexicon.specific and not h.negated for h in sentence.hits
-            )
+            affirmed = {h.concept for h in sentence.hits if not h.negated}
             numeric = has_specific_token(sentence)
-            specific.append(named or numeric)
-            spread = sum(
-                1
-                for c in plan.criteria
-                if any(h.concept in c.groups and not h.negated for h in sentence.hits)
-            )
+            specific.append(numeric or not affirmed.isdisjoint(self.lexicon.specific))
+            spread = sum(1 for c in plan.criteria if not affirmed.isdisjoint(c.groups))
             stuffed.append(
-                is_stuffed(sentence, numeric, self._stuffing_concepts)
-                or (spread >= 3 and is_list_like(sentence))
+                is_stuffed(sentence, numeric, plan.stuffing_concepts)
+                or (spread >= 3 and is_list_like(sentence, plan.stuffing_concepts))
             )
             echo.append(is_echo(sentence, plan.prompt_vocabulary))
         return _Analysis(sentences, specific, stuffed, echo)

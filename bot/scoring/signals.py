@@ -11,13 +11,13 @@ from bot.scoring.text import stem
 from bot.scoring.words import FUNCTION_WORDS, STOPWORDS
 
 _UNIT = (
-    r"%|pct|pp|bps|ms|msec|s|sec|secs|m|min|mins|h|hr|hrs|d|day|days|w|wk|wks|x|k|qps|rps|gb"
-    r"|mb|tb|usd|eur"
+    r"%|pct|pp|bps|ms|msec|s|sec|secs|m|min|mins|h|hr|hrs|d|day|days|w|wk|wks|mo|mos|y|yr|yrs"
+    r"|x|k|qps|rps|gb|mb|tb|usd|eur|km|mi|kg|lb|ghz|gpu|gpus|cpu|cpus"
 )
 _NUMBER_WITH_UNIT = re.compile(rf"^\d+(?:\.\d+)?(?:{_UNIT})$")
 _DECIMAL = re.compile(r"^\d*\.\d+$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_PERCENTILE = re.compile(r"^p\d{2,3}$")
+_PERCENTILE = re.compile(r"^(?:p\d{2,3}|p[0-4]|sev\d|s[0-4])$")
 _NUMBER_WORDS = frozenset(
     [
         "one",
@@ -47,70 +47,16 @@ _NUMBER_WORDS = frozenset(
 )
 _UNIT_WORDS = frozenset(
     stem(w)
-    for w in [
-        "percent",
-        "percentage",
-        "ms",
-        "millisecond",
-        "second",
-        "minute",
-        "hour",
-        "day",
-        "week",
-        "month",
-        "quarter",
-        "times",
-        "pp",
-        "point",
-        "request",
-        "user",
-        "customer",
-        "sample",
-        "qps",
-        "rps",
-        "prediction",
-        "transaction",
-        "row",
-        "event",
-        "label",
-        "dollar",
-        "standard",
-        "sigma",
-        "deviation",
-        "bucket",
-        "bin",
-        "window",
-        "percentile",
-    ]
+    for w in "percent percentage ms millisecond second sec secs minute min mins hour hr hrs day "
+    "week wk wks month mo quarter year yr yrs times pp point request user customer sample qps rps "
+    "prediction transaction row event label dollar dollars standard sigma deviation bucket bin "
+    "window percentile km kilometer kilometre mile miles kg pound gb mb tb gpu gpus cpu cpus "
+    "replica replicas pod pods node nodes feature features".split()
 )
-_COMPARATORS = frozenset({">", "<", "≥", "≤", "="}) | frozenset(
+_COMPARATORS = frozenset({">", "<", "≥", "≤", "=", "$", "€", "£"}) | frozenset(
     stem(w)
-    for w in [
-        "above",
-        "below",
-        "over",
-        "under",
-        "exceed",
-        "exceeds",
-        "than",
-        "least",
-        "most",
-        "within",
-        "beyond",
-        "past",
-        "drop",
-        "drops",
-        "rise",
-        "rises",
-        "reach",
-        "reaches",
-        "hit",
-        "hits",
-        "to",
-        "from",
-        "by",
-        "every",
-    ]
+    for w in "above below over under exceed exceeds than least most within beyond past drop drops "
+    "rise rises reach reaches hit hits to from by every between".split()
 )
 _PRECEDERS = frozenset(
     stem(w) for w in ["severity", "sev", "priority", "tier", "level", "top", "p"]
@@ -120,6 +66,8 @@ _PRECEDERS = frozenset(
 def is_specific_token(tokens: list[str], i: int) -> bool:
     """True when the token at i is a number with a unit or comparator, a decimal or a p99."""
     tok = tokens[i]
+    if not (tok[0].isdigit() or tok[0] in "ps." or tok in _NUMBER_WORDS):
+        return False
     if _NUMBER_WITH_UNIT.match(tok) or _DECIMAL.match(tok) or _PERCENTILE.match(tok):
         return True
     if _NUMBER.match(tok) or tok in _NUMBER_WORDS:
@@ -167,24 +115,48 @@ def is_stuffed(sentence: Sentence, numeric: bool, concepts: frozenset[str]) -> b
     hits = [h for h in sentence.hits if not h.negated and h.concept in concepts]
     if not hits:
         return False
-    if _max_repeats(sentence, hits) >= 3:
-        return True
     n = len(sentence.tokens)
     units = _units([(h.start, h.end) for h in hits])
     covered = sum(end - start for start, end in units) / n
+    if _max_repeats(sentence, hits) >= 3 and covered >= 0.4:
+        return True
     function = sum(1 for c in sentence.canon if c in FUNCTION_WORDS) / n
     if numeric:
         return len(units) >= 7 and covered >= 0.75 and function < 0.15
     return len(units) >= 3 and covered >= 0.5 and function < 0.25
 
 
-def is_list_like(sentence: Sentence) -> bool:
-    """True for a run of short comma-separated fragments ("a, b, c, d")."""
-    fragments = [f.split() for f in re.split(r"[,;/|]", sentence.text) if f.strip()]
-    if len(fragments) < 4:
+def is_list_like(sentence: Sentence, concepts: frozenset[str]) -> bool:
+    """True for a run of short comma-separated fragments, three or more of them bare terms.
+
+    "psi, canary, rollback plan, on-call" is a list; "segment by app version, OS, region" or
+    "Stage 1, unit tests: automated on each commit, 10 min" are notes with substance.
+    """
+    segments = sentence.segments
+    count = segments[-1] + 1 if segments else 0
+    if count < 4:
         return False
-    short = sum(1 for f in fragments if len(f) <= 5)
-    return short / len(fragments) >= 0.75
+    covered = {
+        i
+        for h in sentence.hits
+        if not h.negated and h.concept in concepts
+        for i in range(h.start, h.end)
+    }
+    raws = [t.raw for t in sentence.tokens]
+    members: dict[int, list[int]] = {}
+    for i, seg in enumerate(segments):
+        members.setdefault(seg, []).append(i)
+    short = bare = 0
+    for idx in members.values():
+        short += len(idx) <= 5
+        content = [i for i in idx if sentence.canon[i] not in STOPWORDS]
+        if (
+            content
+            and all(i in covered for i in content)
+            and not any(is_specific_token(raws, i) for i in idx)
+        ):
+            bare += 1
+    return short / count >= 0.75 and bare >= 3
 
 
 def content_stems(stems: Iterable[str]) -> set[str]:

@@ -37,7 +37,7 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _DROP_CATEGORIES = {"So", "Sk", "Cs", "Co", "Cn", "Cf", "Mn", "Me"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=;)|\n+")
-_TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*%?|[<>≤≥=]")
+_TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*%?|[<>≤≥=$€£]")
 
 _CONTRACTIONS = {
     "won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"),
@@ -58,6 +58,8 @@ _NO_STEM = frozenset(
      "was", "has", "is", "this", "yes", "alias", "ops", "mlops", "devops", "sres", "gpus"}
 )  # fmt: skip
 _KEEP_DOUBLE = ("ll", "ss", "zz", "ff")
+# Stems that would collide with a negation or function word keep a distinct form.
+_PROTECTED = {"not": "note", "no": "noe", "non": "none"}
 
 
 def _strip_symbols(text: str) -> str:
@@ -121,7 +123,12 @@ def stem(word: str) -> str:
         base = base[:-1]
     if base.endswith("ly") and len(base) >= 6:
         base = base[:-2]
-    return base
+    return _PROTECTED.get(base, base) if base != word else base
+
+
+@lru_cache(maxsize=65536)
+def _parts(raw: str) -> tuple[tuple[str, str], ...]:
+    return tuple((part, stem(part)) for part in _expand(raw) if part)
 
 
 def _expand(raw: str) -> tuple[str, ...]:
@@ -139,9 +146,9 @@ def tokenize(sentence: str) -> list[Token]:
     """Lower-case word tokens with contractions expanded and stems attached."""
     tokens: list[Token] = []
     for match in _TOKEN.finditer(_lower_same_length(sentence)):
-        for part in _expand(match.group()):
-            if part:
-                tokens.append(Token(part, stem(part), match.start(), match.end()))
+        start, end = match.span()
+        for part, part_stem in _parts(match.group()):
+            tokens.append(Token(part, part_stem, start, end))
     return tokens
 
 
