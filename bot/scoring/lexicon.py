@@ -103,10 +103,11 @@ class Lexicon:
     def analyse(self, text: str) -> list[Sentence]:
         """Normalise, split and tokenise an answer, then find every phrase concept in it."""
         sentences = []
-        for index, raw in enumerate(split_sentences(normalize(text))):
+        for raw in split_sentences(normalize(text)):
             tokens = tokenize(raw)
             if not tokens:
                 continue
+            index = len(sentences)  # position among kept sentences; hits refer to it
             canon = [self.vocabulary.canonical(t.raw, t.stem) for t in tokens]
             offsets, parts, pos = [], [], 0
             for tok in tokens:

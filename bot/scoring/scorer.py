@@ -9,11 +9,21 @@ from bot.bank.schema import Criterion, RedFlag, Step
 from bot.scoring.feedback import compose_feedback, quote
 from bot.scoring.lexicon import Hit, Lexicon, Matcher, Sentence
 from bot.scoring.result import CriterionResult, RedFlagResult, ScoreResult
-from bot.scoring.signals import has_specific_token, is_echo, is_list_like, is_stuffed
+from bot.scoring.signals import (
+    has_specific_token,
+    is_bare,
+    is_echo,
+    is_list_like,
+    is_meta,
+    is_stuffed,
+)
 
 MENTION_QUALITY = 0.6
 STUFFED_QUALITY = 0.3
 OFF_TOPIC_CAP = 10
+RELEVANCE_MIN_SENTENCES = 3
+BARE_LIST_MIN = 4
+RELEVANCE_FULL = 0.6
 SIGNAL_STUFFING = "keyword-list"
 SIGNAL_ECHO = "echo"
 SIGNAL_OFF_TOPIC = "off-topic"
@@ -45,6 +55,7 @@ class _StepPlan:
     pattern_names: tuple[str, ...]
     prompt_vocabulary: frozenset[str]
     stuffing_concepts: frozenset[str]
+    relevant: frozenset[str]
 
 
 @dataclass
@@ -134,6 +145,7 @@ class Scorer:
             tuple(sorted(names)),
             self._vocabulary(*prompts),
             self._stuffing_concepts | {g for c in criteria for g in c.groups},
+            frozenset({g for c in criteria for g in c.groups} | set(step.anchors)),
         )
         self._plans[key] = plan
         return plan
@@ -151,8 +163,22 @@ class Scorer:
                 is_stuffed(sentence, numeric, plan.stuffing_concepts)
                 or (spread >= 3 and is_list_like(sentence, plan.stuffing_concepts))
             )
-            echo.append(is_echo(sentence, plan.prompt_vocabulary))
+            echo.append(is_meta(sentence) or is_echo(sentence, plan.prompt_vocabulary))
+        self._mark_bare_lists(plan, sentences, stuffed)
         return _Analysis(sentences, specific, stuffed, echo)
+
+    def _mark_bare_lists(
+        self, plan: _StepPlan, sentences: list[Sentence], stuffed: list[bool]
+    ) -> None:
+        """Bullets that only name concepts ("- shadow", "- canary", …) are a keyword list too."""
+        bare = [s for s in sentences if is_bare(s, plan.stuffing_concepts)]
+        if len(bare) < BARE_LIST_MIN:
+            return
+        named = {h.concept for s in bare for h in s.hits if not h.negated}
+        spread = sum(1 for c in plan.criteria if not named.isdisjoint(c.groups))
+        if spread >= 3:
+            for s in bare:
+                stuffed[s.index] = True
 
     def _criterion(self, plan: _CriterionPlan, a: _Analysis) -> CriterionResult:
         crit = plan.criterion
@@ -220,6 +246,23 @@ class Scorer:
             )
         return raised
 
+    def _relevance(self, plan: _StepPlan, a: _Analysis) -> float:
+        """Share of the answer's substantive sentences that speak to this step, as a factor.
+
+        An answer about another question talks about other concepts; filler has none and
+        does not count, so padding cannot change this.
+        """
+        substantive = relevant = 0
+        for sentence in a.sentences:
+            usable = {h.concept for h in sentence.hits if a.usable(h)}
+            if usable.isdisjoint(self._stuffing_concepts) and usable.isdisjoint(plan.relevant):
+                continue
+            substantive += 1
+            relevant += not usable.isdisjoint(plan.relevant)
+        if substantive < RELEVANCE_MIN_SENTENCES:
+            return 1.0
+        return min(1.0, relevant / substantive / RELEVANCE_FULL)
+
     def score(self, question_id: str, stage: int, answer: str) -> ScoreResult:
         """Grade one answer to one step; raises UnknownQuestion or IndexError for bad ids."""
         plan = self._plan(question_id, stage)
@@ -235,6 +278,7 @@ class Scorer:
             signals.append(SIGNAL_ECHO)
         total_weight = sum(c.weight for c in criteria)
         base = 100 * sum(c.weight * c.credit for c in criteria) / total_weight
+        base *= self._relevance(plan, a)
         score = int(max(0.0, base - sum(f.penalty for f in flags)) + 0.5)
         on_topic = any(
             h.concept in plan.anchors and a.usable(h) for s in a.sentences for h in s.hits

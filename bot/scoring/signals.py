@@ -136,6 +136,16 @@ def is_list_like(sentence: Sentence, concepts: frozenset[str]) -> bool:
     count = segments[-1] + 1 if segments else 0
     if count < 4:
         return False
+    members: dict[int, list[int]] = {}
+    for i, seg in enumerate(segments):
+        members.setdefault(seg, []).append(i)
+    short = sum(1 for idx in members.values() if len(idx) <= 5)
+    bare = sum(1 for idx in members.values() if _bare(sentence, idx, concepts))
+    return short / count >= 0.75 and bare >= 3
+
+
+def _bare(sentence: Sentence, idx: list[int], concepts: frozenset[str]) -> bool:
+    """True when every content word of these tokens is part of a named concept, with no number."""
     covered = {
         i
         for h in sentence.hits
@@ -143,20 +153,36 @@ def is_list_like(sentence: Sentence, concepts: frozenset[str]) -> bool:
         for i in range(h.start, h.end)
     }
     raws = [t.raw for t in sentence.tokens]
-    members: dict[int, list[int]] = {}
-    for i, seg in enumerate(segments):
-        members.setdefault(seg, []).append(i)
-    short = bare = 0
-    for idx in members.values():
-        short += len(idx) <= 5
-        content = [i for i in idx if sentence.canon[i] not in STOPWORDS]
-        if (
-            content
-            and all(i in covered for i in content)
-            and not any(is_specific_token(raws, i) for i in idx)
-        ):
-            bare += 1
-    return short / count >= 0.75 and bare >= 3
+    content = [i for i in idx if sentence.canon[i] not in STOPWORDS]
+    return (
+        bool(content)
+        and all(i in covered for i in content)
+        and not any(is_specific_token(raws, i) for i in idx)
+    )
+
+
+def is_bare(sentence: Sentence, concepts: frozenset[str]) -> bool:
+    """A short line that only names concepts ("- canary"), e.g. one item of a keyword list."""
+    return len(sentence.tokens) <= 5 and _bare(
+        sentence, list(range(len(sentence.tokens))), concepts
+    )
+
+
+_META = re.compile(
+    r"(?i)\b(?:ignore|disregard|forget)\b.{0,40}\b(?:rubric|instructions?|grader|grading|criteria|"
+    r"prompt|above|previous)\b"
+    r"|\b(?:give|award|assign|output|grant|set|mark)\b.{0,30}\b(?:100|full marks|full score|"
+    r"top score|maximum score|perfect score)\b"
+    r"|\b(?:score|grade|rating|points)\s*[:=]\s*\d+"
+    r"|[\"'](?:score|grade|criteria|level|feedback)[\"']\s*:"
+    r"|^\s*(?:system|assistant|user)\s*:"
+    r"|\b\d{2,3}\s*/\s*100\b"
+)
+
+
+def is_meta(sentence: Sentence) -> bool:
+    """True for text addressed to the grader ("ignore the rubric", "SCORE: 100", JSON)."""
+    return _META.search(sentence.text) is not None
 
 
 def content_stems(stems: Iterable[str]) -> set[str]:

@@ -28,6 +28,17 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+def _is_doubling(a: str, b: str) -> bool:
+    """True when one word is the other with one letter typed twice ("flagg")."""
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(long_) != len(short) + 1:
+        return False
+    return any(
+        long_[i] == long_[i + 1] and long_[:i] + long_[i + 1 :] == short
+        for i in range(len(long_) - 1)
+    )
+
+
 def _is_swap(a: str, b: str) -> bool:
     diffs = [i for i in range(len(a)) if len(a) == len(b) and a[i] != b[i]]
     return len(diffs) == 2 and diffs[1] == diffs[0] + 1
@@ -54,7 +65,7 @@ class Vocabulary:
             candidates.update(self._index.get(key, ()))
         close = [c for c in candidates if _one_edit(word, c)]
         if len(word) < 6:
-            close = [c for c in close if _is_swap(word, c)]
+            close = [c for c in close if _is_swap(word, c) or _is_doubling(word, c)]
         targets = sorted({self._forms[c] for c in close})
         return targets[0] if len(targets) == 1 else None
 
