@@ -74,7 +74,8 @@ def test_double_negation_earns_credit(scorer: Scorer, said: str, criterion: str)
 PADDING = (
     "This is a really interesting question and I have thought about it a lot over the years. "
     "Every company is different and it depends on the culture, the people and the priorities. "
-    "I always try to follow best practices, keep things simple, and communicate well with everyone."
+    "I always try to follow best practices, keep things simple, and communicate well with "
+    "everyone."
 )
 
 
@@ -110,7 +111,7 @@ def test_short_and_precise_beats_long_and_vague(scorer: Scorer) -> None:
     ("Run it in shadow mode and roll back through the feature flag if the canary fails.",
      "Run it in shadwo mode and rolback through the feature flagg if the canery fails.", ROLLOUT),
     ("Shadow mode for a week, then a canary at 5% with automatic rollback.",
-     "*Shadow mode* for a week 🚀, then a `canary` at 5% with _automatic rollback_ :white_check_mark:",
+     "*Shadow mode* for a week 🚀, then a `canary` at 5% with _automatic rollback_ :tada:",
      ROLLOUT),
     ("- shadow mode for a week\n- canary at 5%\n- automatic rollback on a 2 point drop",
      "• shadow mode for a week\n• canary at 5%\n• automatic rollback on a 2 point drop", ROLLOUT),

@@ -102,7 +102,7 @@ class Lexicon:
 
     def analyse(self, text: str) -> list[Sentence]:
         """Normalise, split and tokenise an answer, then find every phrase concept in it."""
-        sentences = []
+        sentences: list[Sentence] = []
         for raw in split_sentences(normalize(text)):
             tokens = tokenize(raw)
             if not tokens:
