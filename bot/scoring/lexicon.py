@@ -114,11 +114,12 @@ class Lexicon:
                 offsets.append(pos)
                 parts.append(tok.raw)
                 pos += len(tok.raw) + 1
-            segments, segment = [], 0
-            for i, tok in enumerate(tokens):
-                if i and _BREAK.search(raw, tokens[i - 1].end, tok.start):
-                    segment += 1
-                segments.append(segment)
+            breaks = [m.start() for m in _BREAK.finditer(raw)]
+            segments = (
+                [bisect_right(breaks, tok.start) for tok in tokens]
+                if breaks
+                else [0] * len(tokens)
+            )
             sentence = Sentence(
                 index, raw, tokens, canon, scope(raw, tokens), " ".join(parts), offsets, segments
             )
