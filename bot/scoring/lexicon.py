@@ -1,12 +1,18 @@
-"""Compile concepts into a phrase index and regexes, and find them in analysed sentences."""
+"""Compile concepts into phrase indexes and regexes, and find them in analysed sentences.
+
+One shared index holds the lexicon's concepts and red flags; each rubric step gets a small
+index of its own criteria's phrases, so an answer is never matched against other questions'.
+One vocabulary (every phrase's words) gives typo tolerance to both.
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from bot.scoring.negation import NegationScope, scope
 from bot.scoring.text import Token, normalize, split_sentences, tokenize
@@ -38,8 +44,7 @@ class _Phrase:
     gap: int
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A concept found in a sentence, by token span."""
 
     concept: str
@@ -62,32 +67,50 @@ class Sentence:
     offsets: list[int]
     segments: list[int] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
+    present: frozenset[str] = frozenset()
+    starts: dict[str, list[int]] = field(default_factory=dict)
 
     def token_at(self, char: int) -> int:
         """Index of the token at a character offset of pattern_text."""
         return max(0, bisect_right(self.offsets, char) - 1)
 
 
-class Lexicon:
-    """All concepts of a bank compiled once: phrase index, regexes and vocabulary."""
+def _phrase_stems(matchers: Mapping[str, Matcher]) -> list[tuple[tuple[str, ...], str]]:
+    compiled = []
+    for name in sorted(matchers):
+        for phrase in matchers[name].phrases:
+            stems = tuple(t.stem for t in tokenize(normalize(phrase)))
+            if stems:
+                compiled.append((stems, name))
+    return compiled
 
-    def __init__(self, matchers: Mapping[str, Matcher]) -> None:
+
+def _match_phrase(sentence: Sentence, i: int, stems: tuple[str, ...], max_gap: int) -> int:
+    """End of the phrase starting at token i, or -1; never across punctuation."""
+    canon, segments = sentence.canon, sentence.segments
+    pos = i + 1
+    for want in stems[1:]:
+        for gap in range(max_gap + 1):
+            j = pos + gap
+            if j >= len(canon) or segments[j] != segments[i]:
+                return -1
+            if canon[j] == want:
+                pos = j + 1
+                break
+            if canon[j] in _NO_GAP:
+                return -1
+        else:
+            return -1
+    return pos
+
+
+class PhraseIndex:
+    """Concepts' phrases filed under their rarest word, and their regexes."""
+
+    def __init__(self, matchers: Mapping[str, Matcher], frequency: Counter[str]) -> None:
         self.matchers = dict(matchers)
-        compiled: list[tuple[tuple[str, ...], str]] = []
-        forms: dict[str, str] = {}
-        for name in sorted(self.matchers):
-            for phrase in self.matchers[name].phrases:
-                tokens = tokenize(normalize(phrase))
-                if tokens:
-                    compiled.append((tuple(t.stem for t in tokens), name))
-                for tok in tokens:
-                    forms.setdefault(tok.raw, tok.stem)
-                    forms.setdefault(tok.stem, tok.stem)
-        frequency = Counter(s for stems, _ in compiled for s in set(stems))
-        # Each phrase is filed under its rarest word; a sentence only tries the phrases whose
-        # rarest word it contains and whose words it contains all of.
         self._phrases: dict[str, list[_Phrase]] = {}
-        for stems, name in compiled:
+        for stems, name in _phrase_stems(self.matchers):
             content = sum(1 for s in stems if s not in FUNCTION_WORDS)
             anchor = min(stems, key=lambda s: (s in FUNCTION_WORDS, frequency[s], s))
             entry = _Phrase(stems, frozenset(stems), name, MAX_GAP if content >= 2 else 0)
@@ -95,13 +118,87 @@ class Lexicon:
         for bucket in self._phrases.values():
             bucket.sort(key=lambda p: (-len(p.stems), p.name, p.stems))
         self._patterns = {
-            name: tuple(re.compile(p) for p in m.patterns) for name, m in self.matchers.items()
+            name: tuple(re.compile(p) for p in m.patterns)
+            for name, m in self.matchers.items()
+            if m.patterns
         }
+        self._screens: dict[frozenset[str], re.Pattern[str] | None] = {}
+
+    def _screen(self, names: frozenset[str]) -> re.Pattern[str] | None:
+        """One alternation of all these concepts' patterns, to skip sentences matching none."""
+        if names not in self._screens:
+            parts = [p.pattern for n in sorted(names) for p in self._patterns.get(n, ())]
+            try:
+                screen = re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+            except re.error:  # e.g. a team pattern with inline flags: screen nothing out
+                screen = re.compile("")
+            self._screens[names] = screen
+        return self._screens[names]
+
+    def _hit(self, sentence: Sentence, name: str, start: int, end: int) -> Hit:
+        negatable = self.matchers[name].negatable
+        negated = negatable and sentence.scope.negated(start, end, len(sentence.tokens))
+        return Hit(name, sentence.index, start, end, negated)
+
+    def phrase_hits(self, sentence: Sentence) -> list[Hit]:
+        """Every phrase of this index found in the sentence (longest match per start)."""
+        present, starts = sentence.present, sentence.starts
+        found: dict[tuple[str, int], int] = {}
+        for stem in present:
+            for phrase in self._phrases.get(stem, ()):
+                if not phrase.words <= present:
+                    continue
+                for i in starts[phrase.stems[0]]:
+                    end = (
+                        _match_phrase(sentence, i, phrase.stems, phrase.gap)
+                        if len(phrase.stems) > 1
+                        else i + 1
+                    )
+                    if end > found.get((phrase.name, i), 0):
+                        found[(phrase.name, i)] = end  # longest match wins, whatever the order
+        ordered = sorted(found.items(), key=lambda item: (item[0][1], item[0][0]))
+        return [self._hit(sentence, name, i, end) for (name, i), end in ordered]
+
+    def pattern_hits(self, sentence: Sentence, names: frozenset[str]) -> list[Hit]:
+        """Regex hits in one sentence for the named concepts of this index."""
+        screen = self._screen(names)
+        if screen is None or screen.search(sentence.pattern_text) is None:
+            return []
+        hits = []
+        for name in sorted(names):
+            for pattern in self._patterns.get(name, ()):
+                match = pattern.search(sentence.pattern_text)
+                if match:
+                    start = sentence.token_at(match.start())
+                    end = sentence.token_at(max(match.start(), match.end() - 1)) + 1
+                    hits.append(self._hit(sentence, name, start, end))
+                    break
+        return hits
+
+
+class Lexicon:
+    """The shared index plus the vocabulary; builds small per-step indexes on request."""
+
+    def __init__(self, shared: Mapping[str, Matcher], local: Mapping[str, Matcher]) -> None:
+        every = {**shared, **local}
+        compiled = _phrase_stems(every)
+        self.frequency = Counter(s for stems, _ in compiled for s in set(stems))
+        forms: dict[str, str] = {}
+        for name in sorted(every):
+            for phrase in every[name].phrases:
+                for tok in tokenize(normalize(phrase)):
+                    forms.setdefault(tok.raw, tok.stem)
+                    forms.setdefault(tok.stem, tok.stem)
         self.vocabulary = Vocabulary(forms)
-        self.specific = frozenset(n for n, m in self.matchers.items() if m.specific)
+        self.shared = PhraseIndex(shared, self.frequency)
+        self.specific = frozenset(n for n, m in shared.items() if m.specific)
+
+    def index(self, matchers: Mapping[str, Matcher]) -> PhraseIndex:
+        """A small index (one rubric step's own phrases) sharing this vocabulary's statistics."""
+        return PhraseIndex(matchers, self.frequency)
 
     def analyse(self, text: str) -> list[Sentence]:
-        """Normalise, split and tokenise an answer, then find every phrase concept in it."""
+        """Normalise, split and tokenise an answer, then find every shared phrase concept in it."""
         sentences: list[Sentence] = []
         for raw in split_sentences(normalize(text)):
             tokens = tokenize(raw)
@@ -120,69 +217,21 @@ class Lexicon:
                 if breaks
                 else [0] * len(tokens)
             )
+            starts: dict[str, list[int]] = {}
+            for i, stem in enumerate(canon):
+                starts.setdefault(stem, []).append(i)
             sentence = Sentence(
-                index, raw, tokens, canon, scope(raw, tokens), " ".join(parts), offsets, segments
+                index,
+                raw,
+                tokens,
+                canon,
+                scope(raw, tokens),
+                " ".join(parts),
+                offsets,
+                segments,
+                present=frozenset(canon),
+                starts=starts,
             )
-            sentence.hits = self._phrase_hits(sentence)
+            sentence.hits = self.shared.phrase_hits(sentence)
             sentences.append(sentence)
         return sentences
-
-    def _match_phrase(
-        self, sentence: Sentence, i: int, stems: tuple[str, ...], max_gap: int
-    ) -> int:
-        """End of the phrase starting at token i, or -1; never across punctuation."""
-        canon, segments = sentence.canon, sentence.segments
-        pos = i + 1
-        for want in stems[1:]:
-            for gap in range(max_gap + 1):
-                j = pos + gap
-                if j >= len(canon) or segments[j] != segments[i]:
-                    return -1
-                if canon[j] == want:
-                    pos = j + 1
-                    break
-                if canon[j] in _NO_GAP:
-                    return -1
-            else:
-                return -1
-        return pos
-
-    def _hit(self, sentence: Sentence, name: str, start: int, end: int) -> Hit:
-        negatable = self.matchers[name].negatable
-        negated = negatable and sentence.scope.negated(start, end, len(sentence.tokens))
-        return Hit(name, sentence.index, start, end, negated)
-
-    def _phrase_hits(self, sentence: Sentence) -> list[Hit]:
-        canon = sentence.canon
-        present = frozenset(canon)
-        starts: dict[str, list[int]] = {}
-        for i, stem in enumerate(canon):
-            starts.setdefault(stem, []).append(i)
-        found: dict[tuple[str, int], int] = {}
-        for stem in present:
-            for phrase in self._phrases.get(stem, ()):
-                if not phrase.words <= present:
-                    continue
-                for i in starts[phrase.stems[0]]:
-                    end = (
-                        self._match_phrase(sentence, i, phrase.stems, phrase.gap)
-                        if len(phrase.stems) > 1
-                        else i + 1
-                    )
-                    if end > found.get((phrase.name, i), 0):
-                        found[(phrase.name, i)] = end  # longest match wins, whatever the order
-        ordered = sorted(found.items(), key=lambda item: (item[0][1], item[0][0]))
-        return [self._hit(sentence, name, i, end) for (name, i), end in ordered]
-
-    def pattern_hits(self, sentence: Sentence, names: Iterable[str]) -> list[Hit]:
-        """Regex hits in one sentence for the named concepts only."""
-        hits = []
-        for name in names:
-            for pattern in self._patterns.get(name, ()):
-                match = pattern.search(sentence.pattern_text)
-                if match:
-                    start = sentence.token_at(match.start())
-                    end = sentence.token_at(max(match.start(), match.end() - 1)) + 1
-                    hits.append(self._hit(sentence, name, start, end))
-                    break
-        return hits

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from bot.scoring.text import Token, stem
 
@@ -132,8 +133,7 @@ _CLAUSE_CONJUNCTIONS = frozenset(
 _CLAUSE_PUNCTUATION = re.compile(r"[:;()]")
 
 
-@dataclass(frozen=True, slots=True)
-class CueSpan:
+class CueSpan(NamedTuple):
     """A cue found in a sentence, by token positions."""
 
     start: int

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.bank.loader import Bank
 from bot.bank.schema import Criterion, RedFlag, Step
 from bot.scoring.feedback import compose_feedback, quote
-from bot.scoring.lexicon import Hit, Lexicon, Matcher, Sentence
+from bot.scoring.lexicon import Hit, Lexicon, Matcher, PhraseIndex, Sentence
 from bot.scoring.result import CriterionResult, RedFlagResult, ScoreResult
 from bot.scoring.signals import (
     has_specific_token,
@@ -52,10 +52,11 @@ class _StepPlan:
     criteria: tuple[_CriterionPlan, ...]
     anchors: frozenset[str]
     flags: tuple[_FlagPlan, ...]
-    pattern_names: tuple[str, ...]
+    pattern_names: frozenset[str]
     prompt_vocabulary: frozenset[str]
     stuffing_concepts: frozenset[str]
     relevant: frozenset[str]
+    local: PhraseIndex
 
 
 @dataclass
@@ -74,26 +75,40 @@ def inline_name(question_id: str, stage: int, criterion_id: str) -> str:
     return f"{question_id}#{stage}#{criterion_id}"
 
 
-def _matchers(bank: Bank) -> dict[str, Matcher]:
+def _shared_matchers(bank: Bank) -> dict[str, Matcher]:
     matchers = {
         name: Matcher(tuple(c.phrases), tuple(c.patterns), c.negatable, c.specific)
         for name, c in bank.concepts.items()
     }
     for name, flag in bank.red_flags.items():
         matchers[f"flag:{name}"] = Matcher(tuple(flag.phrases), tuple(flag.patterns))
-    for q in bank.questions.values():
-        for s, step in enumerate(q.steps):
-            for crit in step.criteria:
-                if crit.phrases or crit.patterns:
-                    name = inline_name(q.id, s, crit.id)
-                    matchers[name] = Matcher(tuple(crit.phrases), tuple(crit.patterns))
-            for ref in step.red_flags:
-                flag_id, flag = bank.red_flag(ref)
-                if not isinstance(ref, str):
-                    matchers[f"flag:{q.id}#{s}#{flag_id}"] = Matcher(
-                        tuple(flag.phrases), tuple(flag.patterns)
-                    )
     return matchers
+
+
+def _step_matchers(bank: Bank, question_id: str, stage: int) -> dict[str, Matcher]:
+    """One step's own criterion phrases and inline red flags."""
+    step = bank.question(question_id).steps[stage]
+    matchers = {}
+    for crit in step.criteria:
+        if crit.phrases or crit.patterns:
+            name = inline_name(question_id, stage, crit.id)
+            matchers[name] = Matcher(tuple(crit.phrases), tuple(crit.patterns))
+    for ref in step.red_flags:
+        flag_id, flag = bank.red_flag(ref)
+        if not isinstance(ref, str):
+            matchers[f"flag:{question_id}#{stage}#{flag_id}"] = Matcher(
+                tuple(flag.phrases), tuple(flag.patterns)
+            )
+    return matchers
+
+
+def _all_step_matchers(bank: Bank) -> dict[str, Matcher]:
+    return {
+        name: matcher
+        for q in bank.questions.values()
+        for s in range(len(q.steps))
+        for name, matcher in _step_matchers(bank, q.id, s).items()
+    }
 
 
 class Scorer:
@@ -101,7 +116,7 @@ class Scorer:
 
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
-        self.lexicon = Lexicon(_matchers(bank))
+        self.lexicon = Lexicon(_shared_matchers(bank), _all_step_matchers(bank))
         self._plans: dict[tuple[str, int], _StepPlan] = {}
         self._stuffing_concepts = frozenset(bank.concepts)
 
@@ -142,10 +157,11 @@ class Scorer:
             tuple(criteria),
             frozenset(step.anchors),
             tuple(flags),
-            tuple(sorted(names)),
+            frozenset(names),
             self._vocabulary(*prompts),
             self._stuffing_concepts | {g for c in criteria for g in c.groups},
             frozenset({g for c in criteria for g in c.groups} | set(step.anchors)),
+            self.lexicon.index(_step_matchers(self.bank, question_id, stage)),
         )
         self._plans[key] = plan
         return plan
@@ -154,7 +170,9 @@ class Scorer:
         sentences = self.lexicon.analyse(answer)
         specific, stuffed, echo = [], [], []
         for sentence in sentences:
-            sentence.hits.extend(self.lexicon.pattern_hits(sentence, plan.pattern_names))
+            sentence.hits.extend(plan.local.phrase_hits(sentence))
+            sentence.hits.extend(self.lexicon.shared.pattern_hits(sentence, plan.pattern_names))
+            sentence.hits.extend(plan.local.pattern_hits(sentence, plan.pattern_names))
             affirmed = {h.concept for h in sentence.hits if not h.negated}
             numeric = has_specific_token(sentence)
             specific.append(numeric or not affirmed.isdisjoint(self.lexicon.specific))

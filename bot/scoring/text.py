@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 MAX_SCORED_CHARS = 60_000
 
-_CHAT_MARKUP = [
-    (re.compile(r"<(?:https?|mailto):[^|>\s]*\|([^>]*)>"), r"\1"),  # Slack link with label
-    (re.compile(r"<((?:https?|mailto):[^>\s]*)>"), r"\1"),
-    (re.compile(r"<[@#][A-Z0-9]+\|([^>]*)>"), r"@\1"),  # Slack user/channel with label
-    (re.compile(r"<!(here|channel|everyone)[^>]*>"), r"@\1"),
-    (re.compile(r"<@[!&]?[A-Z0-9]+>|<#[A-Z0-9]+>"), " "),  # bare Slack/Discord mentions
-    (re.compile(r"<a?:\w+:\d+>"), " "),  # Discord custom emoji
-    (re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)"), " "),  # :emoji_shortcodes:
-    (re.compile(r"```[a-zA-Z0-9_+-]*\n?|```"), "\n"),  # code fences
-    (re.compile(r"\bw/o\b", re.I), "without"),
-    (re.compile(r"^[ \t]*(?:>+|#{1,6})[ \t]?", re.M), ""),  # quotes and headings
-    (re.compile(r"^[ \t]*(?:[-*+•◦▪‣·]|\d{1,2}[.)])[ \t]+", re.M), "\n"),  # bullets
-    (re.compile(r"(?<![\w*_~`])[*_~`]+(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]+(?![\w*_~`])"), ""),
+# (trigger, pattern, replacement): a rule runs only when its trigger occurs in the text.
+_CHAT_MARKUP: list[tuple[str, re.Pattern[str], str]] = [
+    ("<", re.compile(r"<(?:https?|mailto):[^|>\s]*\|([^>]*)>"), r"\1"),  # Slack link with label
+    ("<", re.compile(r"<((?:https?|mailto):[^>\s]*)>"), r"\1"),
+    ("<", re.compile(r"<[@#][A-Z0-9]+\|([^>]*)>"), r"@\1"),  # Slack user/channel with label
+    ("<", re.compile(r"<!(here|channel|everyone)[^>]*>"), r"@\1"),
+    ("<", re.compile(r"<@[!&]?[A-Z0-9]+>|<#[A-Z0-9]+>"), " "),  # bare Slack/Discord mentions
+    ("<", re.compile(r"<a?:\w+:\d+>"), " "),  # Discord custom emoji
+    (":", re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)"), " "),  # :emoji_shortcodes:
+    ("```", re.compile(r"```[a-zA-Z0-9_+-]*\n?|```"), "\n"),  # code fences
+    ("/", re.compile(r"\bw/o\b", re.I), "without"),
+    ("", re.compile(r"^[ \t]*(?:>+|#{1,6})[ \t]?", re.M), ""),  # quotes and headings
+    ("", re.compile(r"^[ \t]*(?:[-*+•◦▪‣·]|\d{1,2}[.)])[ \t]+", re.M), "\n"),  # bullets
+    ("", re.compile(r"(?<![\w*_~`])[*_~`]+(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]+(?![\w*_~`])"), ""),
 ]
 _TYPOGRAPHY = str.maketrans(
     {
@@ -79,8 +80,9 @@ def normalize(text: str) -> str:
     """Normalise chat text: NFKC, markup and emoji removed, whitespace collapsed, case kept."""
     text = unicodedata.normalize("NFKC", text[:MAX_SCORED_CHARS]).translate(_TYPOGRAPHY)
     text = _THOUSANDS.sub("", _ARROW.sub("; ", text))
-    for pattern, replacement in _CHAT_MARKUP:
-        text = pattern.sub(replacement, text)
+    for trigger, pattern, replacement in _CHAT_MARKUP:
+        if trigger in text:
+            text = pattern.sub(replacement, text)
     text = _strip_symbols(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -91,8 +93,7 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip(" .;")]
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of a sentence: its surface form, stem, and character span in the sentence."""
 
     raw: str
