@@ -27,8 +27,9 @@ NOISE = [
 ]
 
 
-def make_answers(bank_sentences: list[str], words: int, count: int, rnd: random.Random
-                 ) -> list[str]:
+def make_answers(
+    bank_sentences: list[str], words: int, count: int, rnd: random.Random
+) -> list[str]:
     """Varied answers of about `words` words: bank sentences mixed with noise of many kinds."""
     answers = []
     for _ in range(count):
@@ -61,8 +62,12 @@ def main() -> None:
     bank = load_bank([ROOT / "content"])
     scorer = Scorer(bank)
     steps = [(q.id, s) for q in bank.questions.values() for s in range(len(q.steps))]
-    sentences = [s for q in bank.questions.values() for st in q.steps
-                 for s in split_sentences(st.model_answer)]
+    sentences = [
+        s
+        for q in bank.questions.values()
+        for st in q.steps
+        for s in split_sentences(st.model_answer)
+    ]
     rnd = random.Random(2026)
     for question, stage in steps:  # warm the per-step plans, as a running bot has them
         scorer.score(question, stage, "warm up")
@@ -73,13 +78,16 @@ def main() -> None:
         times = measure(scorer, targets, answers)
         real_words = sum(len(a.split()) for a in answers) / len(answers)
         rows.append((words, count, real_words, times))
-    print(f"{'answers':>8} {'words':>6} {'p50 ms':>8} {'p99 ms':>8} {'answers/s':>10} "
-          f"{'µs/word':>8}")
+    print(
+        f"{'answers':>8} {'words':>6} {'p50 ms':>8} {'p99 ms':>8} {'answers/s':>10} {'µs/word':>8}"
+    )
     for words, count, real_words, times in rows:
         p50, p99 = percentile(times, 50) * 1000, percentile(times, 99) * 1000
         per_second = len(times) / sum(times)
         per_word = sum(times) / len(times) / real_words * 1e6
-        print(f"{count:>8} {words:>6} {p50:>8.2f} {p99:>8.2f} {per_second:>10.0f} {per_word:>8.1f}")
+        print(
+            f"{count:>8} {words:>6} {p50:>8.2f} {p99:>8.2f} {per_second:>10.0f} {per_word:>8.1f}"
+        )
     short, long_ = rows[0], rows[1]
     ratio = (sum(long_[3]) / len(long_[3]) / long_[2]) / (sum(short[3]) / len(short[3]) / short[2])
     print(f"cost per word, 6,000 vs 300 words: {ratio:.2f}x (1.0 = perfectly linear)")

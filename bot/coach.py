@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import info
+from bot import boards, info
 from bot.bank.loader import Bank
 from bot.channels import SCHEDULE_USAGE, apply_schedule, describe
 from bot.commands import Command, parse_command
@@ -28,9 +28,11 @@ from bot.session.machine import (
 )
 from bot.session.render import prompt_reply
 from bot.session.state import Conversation, ConversationKey
+from bot.standings import record_standing
 
 log = logging.getLogger(__name__)
 
+ADMIN_ONLY = Reply("Only workspace or server admins can do that.", ReplyKind.ERROR, private=True)
 SAVE_FAILED = (
     "I couldn't save that — the database is unavailable ({reason}). Nothing was recorded and "
     "your place is unchanged, so you can send it again once it's fixed. Your message was:\n{text}"
@@ -78,7 +80,9 @@ class Coach:
                 repo.profiles.update(
                     _who(action.place, action.user), display_name=action.user_name
                 )
-            return self._apply(repo, key, self._load(repo, key), Move(action.kind), action.place)
+            return self._apply(
+                repo, key, self._load(repo, key), Move(action.kind), action.place, not action.is_dm
+            )
 
         return self._guarded("", run, action.place.platform, action.event_id)
 
@@ -134,9 +138,16 @@ class Coach:
             return replace(conv, session=None)
         return conv
 
-    def _timezone(self, repo: Repositories, who: UserRef) -> str:
+    def _timezone(self, repo: Repositories, who: UserRef, place: Place | None = None) -> str:
+        """The user's timezone if set, else the channel's (when configured), else the default."""
         profile = repo.profiles.get(who)
-        return profile.timezone if profile and profile.timezone else self.config.default_timezone
+        if profile and profile.timezone:
+            return profile.timezone
+        if place is not None:
+            channel = repo.channels.get(place.without_thread())
+            if channel.enabled:
+                return channel.timezone
+        return self.config.default_timezone
 
     def _apply(
         self,
@@ -145,12 +156,13 @@ class Coach:
         conv: Conversation,
         event: Event,
         place: Place,
+        in_channel: bool,
     ) -> list[Reply]:
         now = self.clock.now()
         outcome = step(conv, event, now, self.context)
         if outcome.conversation != conv:
             repo.conversations.save(key, outcome.conversation)
-        return self._persist(repo, key, outcome, place, now)
+        return self._persist(repo, key, outcome, place, now, in_channel)
 
     def _persist(
         self,
@@ -159,17 +171,18 @@ class Coach:
         outcome: Outcome,
         place: Place,
         now: datetime,
+        in_channel: bool,
     ) -> list[Reply]:
         who = _who(place, key.user)
         replies = list(outcome.replies)
-        if place.thread and not repo.channels.get(place.without_thread()).public_feedback:
+        channel = repo.channels.get(place.without_thread())
+        if place.thread and not channel.public_feedback:
             replies = [replace(r, private=True) for r in replies]
-        tz = zone(self._timezone(repo, who))
+        day = local_day(now, zone(self._timezone(repo, who, place)))
         for record in outcome.records:
             points = 0 if record.revealed else points_for(record.score, record.level)
-            awarded = repo.answers.record(
-                StoredAnswer(key, record, now, local_day(now, tz), points)
-            )
+            awarded = repo.answers.record(StoredAnswer(key, record, now, day, points))
+            record_standing(repo, who, place.channel, in_channel, day, awarded, channel.rest_days)
             replies = [_with_points(r, awarded, record.revealed) for r in replies]
         if outcome.scorecard is not None:
             repo.scorecards.add(who, outcome.scorecard)
@@ -199,7 +212,7 @@ class Coach:
                     conv, StartDaily(question_id, "thread"), self.clock.now(), self.context
                 )
                 conv = opened.conversation
-        return self._apply(repo, key, conv, Answer(message.text), message.place)
+        return self._apply(repo, key, conv, Answer(message.text), message.place, not message.is_dm)
 
     def _command(
         self,
@@ -218,12 +231,8 @@ class Coach:
         if name == "streak":
             rest = repo.channels.get(message.place.without_thread()).rest_days
             return [info.streak_reply(repo, who, self.bank, tz_name, now, rest)]
-        if name == "leaderboard":
-            return [
-                info.leaderboard_reply(
-                    repo, who, command.args[0], self.config.default_timezone, now
-                )
-            ]
+        if name in ("leaderboard", "season"):
+            return [self._boards(repo, message, command, tz_name, now)]
         if name == "history":
             limit = min(int(command.args[0]), 50) if command.args else 10
             return [info.history_reply(repo, who, self.bank, limit, tz_name)]
@@ -244,8 +253,10 @@ class Coach:
                 seed=f"{key}{now.date()}",
             )
             event: Event = StartMock(tuple(ids), track, level or None)
-            return self._apply(repo, key, conv, event, message.place)
-        return self._apply(repo, key, conv, Move(ActionKind(name)), message.place)
+            return self._apply(repo, key, conv, event, message.place, not message.is_dm)
+        return self._apply(
+            repo, key, conv, Move(ActionKind(name)), message.place, not message.is_dm
+        )
 
     def _today(
         self,
@@ -268,7 +279,30 @@ class Coach:
             len(self.bank.question(question_id).steps),
         )
         event = StartDaily(question_id, day.isoformat(), first_open)
-        return self._apply(repo, key, conv, event, message.place)
+        return self._apply(repo, key, conv, event, message.place, not message.is_dm)
+
+    def _boards(
+        self, repo: Repositories, message: Message, command: Command, tz_name: str, now: datetime
+    ) -> Reply:
+        place = message.place
+        if command.name == "season":
+            if not command.args:
+                return boards.seasons_reply(repo, place.platform, place.workspace)
+            if not message.is_admin:
+                return ADMIN_ONLY
+            return boards.add_season(
+                repo, place.platform, place.workspace, command.args, message.user
+            )
+        what, scope, season = command.args
+        board, where = boards.choose_board(place, scope, message.is_dm)
+        if what == "reset":
+            if not message.is_admin:
+                return ADMIN_ONLY
+            return boards.reset_board(repo, board, where, message.user, now)
+        if what == "streaks":
+            rest = repo.channels.get(place.without_thread()).rest_days
+            return boards.streak_board(repo, board, tz_name, now, rest)
+        return boards.points_board(repo, board, where, what, season, tz_name, now)
 
     def _schedule(self, repo: Repositories, message: Message, command: Command) -> Reply:
         channel = message.place.without_thread()
@@ -276,11 +310,7 @@ class Coach:
         if not command.args:
             return Reply(f"{describe(current)}\n{SCHEDULE_USAGE}", private=True)
         if not message.is_admin:
-            return Reply(
-                "Only workspace or server admins can change this channel's schedule.",
-                ReplyKind.ERROR,
-                private=True,
-            )
+            return ADMIN_ONLY
         if message.is_dm and message.place.platform != "console":
             return Reply(
                 "Schedules belong to channels: run `schedule` in the channel itself.",

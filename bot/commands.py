@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
 from bot.bank.schema import Level
 
-PERIODS = ("week", "month", "all")
+PERIODS = ("week", "month", "all", "streaks")
+SCOPES = {
+    "channel": "channel",
+    "workspace": "workspace",
+    "server": "workspace",
+    "team": "workspace",
+}
+LEADERBOARD_USAGE = (
+    "Use `leaderboard [week|month|all|streaks] [channel|workspace]`, `leaderboard season NAME`, "
+    "or (admins) `leaderboard reset [channel|workspace]`."
+)
+SEASON_USAGE = "Use `season` to list seasons, or (admins) `season NAME 2026-12-01 2027-02-28`."
 SESSION_WORDS = {"next": "next", "skip": "skip", "model": "model", "stop": "stop"}
 ALIASES = {
     "model answer": "model",
@@ -31,6 +43,7 @@ COMMANDS = frozenset(
         "help",
         "timezone",
         "schedule",
+        "season",
         *SESSION_WORDS,
     }
 )
@@ -63,6 +76,30 @@ def _mock_args(args: list[str], tracks: Collection[str]) -> Command:
     return Command("mock", (track or "mixed", level or ""))
 
 
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _leaderboard_args(args: list[str]) -> Command:
+    """(what, scope, season): what is week|month|all|streaks|season|reset; scope may be ""."""
+    what, scope, season = "week", "", ""
+    rest = list(args)
+    if rest and rest[0] in (*PERIODS, "reset"):
+        what = rest.pop(0)
+    elif rest and rest[0] == "season" and len(rest) >= 2:
+        what, season = "season", rest[1]
+        rest = rest[2:]
+    if rest and rest[0] in SCOPES:
+        scope = SCOPES[rest.pop(0)]
+    if rest:
+        return Command("leaderboard", tuple(args), LEADERBOARD_USAGE)
+    return Command("leaderboard", (what, scope, season))
+
+
 def parse_command(text: str, tracks: Collection[str]) -> Command | None:
     """Parse a message as a command; None when it is not one (so it is an answer)."""
     words = text.strip().lower().split()
@@ -82,13 +119,11 @@ def parse_command(text: str, tracks: Collection[str]) -> Command | None:
     if name == "mock":
         return _mock_args(args, tracks)
     if name == "leaderboard":
-        if len(args) > 1 or (args and args[0] not in PERIODS):
-            return Command(
-                name,
-                tuple(args),
-                "Use `leaderboard`, `leaderboard week`, `leaderboard month` or `leaderboard all`.",
-            )
-        return Command(name, (args[0] if args else "week",))
+        return _leaderboard_args(args)
+    if name == "season":
+        if args and (len(args) != 3 or not all(_is_date(a) for a in args[1:])):
+            return Command(name, tuple(args), SEASON_USAGE)
+        return Command(name, tuple(args))
     if name == "history":
         if len(args) > 1 or (args and not args[0].isdigit()):
             return Command(name, tuple(args), "Use `history` or `history 20`.")

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from bot.bank.loader import Bank
 from bot.messages import Reply, ReplyKind
-from bot.ports import BoardRow, HistoryItem, Repositories, UserRef
-from bot.progress import Streak, compute_streak, local_day, month_start, week_start, zone
+from bot.ports import Board, HistoryItem, Repositories, UserRef
+from bot.progress import Streak, local_day, streak_at, zone
 from bot.session.scorecard import Scorecard
+from bot.standings import ALL_TIME, week_period
 
 HELP = """ProdML Coach — practise production-ML interviews.
   today                  the question of the day, then follow-ups that escalate
@@ -53,8 +54,8 @@ def user_summary(
     rest_days: frozenset[int] = frozenset(),
 ) -> UserSummary:
     """Streak, points, the last answers and the weakest topics (lowest recent averages)."""
-    tz = zone(tz_name)
-    streak = compute_streak(repo.answers.answer_days(who), local_day(now, tz), rest_days)
+    today = local_day(now, zone(tz_name))
+    streak = streak_at(repo.streaks.get(who), today, rest_days)
     recent = repo.answers.recent(who, 50)
     by_topic: dict[str, list[int]] = {}
     for item in recent:
@@ -64,10 +65,11 @@ def user_summary(
         ((topic, int(sum(s) / len(s) + 0.5)) for topic, s in by_topic.items()),
         key=lambda ts: (ts[1], ts[0]),
     )
+    board = Board(who.platform, who.workspace)
     return UserSummary(
         streak,
-        repo.leaderboard.total(who, week_start(now, tz)),
-        repo.leaderboard.total(who, None),
+        repo.leaderboard.total(board, week_period(today), who.user),
+        repo.leaderboard.total(board, ALL_TIME, who.user),
         tuple(recent[:5]),
         tuple(averages[:3]),
     )
@@ -84,35 +86,26 @@ def streak_reply(
     """The user's current and best streak, and points this week and in total."""
     summary = user_summary(repo, who, bank, tz_name, now, rest_days)
     streak, week, total = summary.streak, summary.points_week, summary.points_total
+    return Reply(streak_text(streak, week, total), ReplyKind.INFO, private=True)
+
+
+def streak_text(streak: Streak, week: int, total: int) -> str:
+    """Streak, freezes and points in words."""
     if streak.current == 0:
         head = "No streak yet — answer today's question to start one."
     else:
         today = "answered today ✓" if streak.answered_today else "answer today to keep it alive"
         head = f"Streak: {streak.current} day{'s' if streak.current != 1 else ''} ({today})."
-    text = f"{head}\nBest streak: {streak.best}. Points: {week} this week, {total} in total."
-    return Reply(text, ReplyKind.INFO, private=True)
-
-
-def render_board(rows: list[BoardRow], title: str) -> str:
-    """A leaderboard as text; never includes answer texts."""
-    if not rows:
-        return f"{title}\nNo points yet — be the first: type `today`."
-    lines = [title]
-    for rank, row in enumerate(rows, start=1):
-        answers = f"{row.answers} answer{'s' if row.answers != 1 else ''}"
-        lines.append(f"{rank:2}. {row.display_name} — {row.points} pts ({answers})")
+    lines = [head]
+    if streak.pending_freeze:
+        lines.append("A streak freeze is covering the day you missed — answer today to keep it.")
+    freezes = f"{streak.freezes} streak freeze{'s' if streak.freezes != 1 else ''} held"
+    lines.append(
+        f"Best streak: {streak.best}. {freezes} (one earned per 7-day run, at most 2; "
+        f"used so far: {streak.freezes_used})."
+    )
+    lines.append(f"Points: {week} this week, {total} in total.")
     return "\n".join(lines)
-
-
-def leaderboard_reply(
-    repo: Repositories, who: UserRef, period: str, tz_name: str, now: datetime
-) -> Reply:
-    """Top ten for this week, this month or all time (in the workspace's timezone)."""
-    tz = zone(tz_name)
-    since = {"week": week_start(now, tz), "month": month_start(now, tz)}.get(period)
-    label = {"week": "this week", "month": "this month", "all": "all time"}[period]
-    rows = repo.leaderboard.top(who.platform, who.workspace, since, limit=10)
-    return Reply(render_board(rows, f"Leaderboard — {label}"), ReplyKind.INFO)
 
 
 def _history_line(item: HistoryItem, bank: Bank, tz_name: str) -> str:

@@ -54,6 +54,7 @@ class Action:
     at: datetime
     event_id: str = ""
     user_name: str = ""
+    is_dm: bool = False
 
 
 class ReplyKind(StrEnum):

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from bot.channels import ChannelSettings
 from bot.messages import Place
+from bot.progress import StreakState
 from bot.session.machine import AnswerRecord
 from bot.session.scorecard import Scorecard
 from bot.session.state import Conversation, ConversationKey
@@ -121,17 +122,71 @@ class ScorecardStore(Protocol):
         ...
 
 
-class Leaderboard(Protocol):
-    """Points totals within one workspace."""
+@dataclass(frozen=True)
+class Board:
+    """A leaderboard: one channel, or a whole workspace when `channel` is empty."""
 
-    def top(
-        self, platform: str, workspace: str, since: datetime | None, limit: int
-    ) -> list[BoardRow]:
-        """Highest point totals since an instant (all time when None); ties by name then id."""
+    platform: str
+    workspace: str
+    channel: str = ""
+
+
+@dataclass(frozen=True)
+class Season:
+    """An admin-defined competition window, inclusive local dates."""
+
+    name: str
+    starts: date
+    ends: date
+
+
+class Leaderboard(Protocol):
+    """Points per board and period ("week:2026-W48", "month:2026-11", "all", "season:x")."""
+
+    def add(self, board: Board, periods: Sequence[str], user: str, points: int) -> None:
+        """Count one scored answer (and its points) in each period of a board."""
         ...
 
-    def total(self, who: UserRef, since: datetime | None) -> int:
-        """One user's points since an instant (all time when None)."""
+    def top(self, board: Board, period: str, limit: int) -> list[BoardRow]:
+        """Highest totals since the board's last reset; ties by display name, then user id."""
+        ...
+
+    def total(self, board: Board, period: str, user: str) -> int:
+        """One user's points in a period since the board's last reset."""
+        ...
+
+    def reset(self, board: Board, by: str, at: datetime) -> None:
+        """Start the board afresh; earlier points stay stored but no longer count."""
+        ...
+
+
+class StreakStore(Protocol):
+    """Each user's stored streak state."""
+
+    def get(self, who: UserRef) -> StreakState:
+        """The user's streak state (empty if none)."""
+        ...
+
+    def put(self, who: UserRef, state: StreakState) -> None:
+        """Store the user's streak state."""
+        ...
+
+    def top(
+        self, platform: str, workspace: str, active_since: date, limit: int
+    ) -> list[tuple[str, str, StreakState]]:
+        """(user, display name, state) with the longest runs among recently active users."""
+        ...
+
+
+class Seasons(Protocol):
+    """Admin-defined seasons per workspace."""
+
+    def add(self, platform: str, workspace: str, season: Season, by: str) -> None:
+        """Create or replace a season."""
+        ...
+
+    def list(self, platform: str, workspace: str) -> list[Season]:
+        """The workspace's seasons, by start date."""
         ...
 
 
@@ -212,6 +267,8 @@ class Repositories(Protocol):
     answers: AnswerLog
     scorecards: ScorecardStore
     leaderboard: Leaderboard
+    streaks: StreakStore
+    seasons: Seasons
     profiles: Profiles
     daily: DailyQuestions
     claims: DailyClaims

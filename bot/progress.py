@@ -44,26 +44,44 @@ def month_start(at: datetime, tz: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, 1, tzinfo=tz)
 
 
+FREEZE_EVERY = 7
+MAX_FREEZES = 2
+
+
 @dataclass(frozen=True)
 class Streak:
-    """A user's run of consecutive answering days."""
+    """A user's run of consecutive answering days, as shown to them."""
 
     current: int
     best: int
     answered_today: bool
+    freezes: int = 0
+    freezes_used: int = 0
+    pending_freeze: bool = False
+
+
+def _next_open_day(day: date, rest: frozenset[int]) -> date:
+    day += timedelta(days=1)
+    while day.weekday() in rest and len(rest) < 7:
+        day += timedelta(days=1)
+    return day
 
 
 def compute_streak(
     days: Iterable[date], today: date, rest_weekdays: frozenset[int] = frozenset()
 ) -> Streak:
-    """Consecutive local days with an answer; rest weekdays neither break nor extend it.
+    """Walk every day from the first answer to today (the definition; see StreakState).
 
-    Today does not break a streak until it is over, so a streak from yesterday is still alive.
+    A streak counts consecutive local days with an answer. Rest weekdays neither break nor
+    extend it. Every 7 answered days in a run earn a freeze (at most 2 held); a freeze covers
+    one missed day on its own, and does not add to the count. Today does not break a streak
+    until it is over.
     """
     answered = {d for d in days if d <= today}
     if not answered:
         return Streak(0, 0, False)
-    run = best = 0
+    run = best = freezes = used = 0
+    pending = False
     day = min(answered)
     while day <= today:
         if day.weekday() in rest_weekdays:
@@ -71,9 +89,78 @@ def compute_streak(
         elif day in answered:
             run += 1
             best = max(best, run)
+            if run % FREEZE_EVERY == 0:
+                freezes = min(MAX_FREEZES, freezes + 1)
         elif day == today:
             pass
         else:
-            run = 0
+            following = _next_open_day(day, rest_weekdays)
+            if freezes and run and (following in answered or following >= today):
+                freezes -= 1
+                used += 1
+                pending = following >= today and following not in answered
+            else:
+                run = 0
         day += timedelta(days=1)
-    return Streak(run, best, today in answered)
+    counted_today = today in answered and today.weekday() not in rest_weekdays
+    return Streak(run, best, counted_today, freezes, used, pending)
+
+
+@dataclass(frozen=True)
+class StreakState:
+    """The stored, incremental form of a streak: updated on each answer in O(gap)."""
+
+    current: int = 0
+    best: int = 0
+    last_day: date | None = None
+    freezes: int = 0
+    freezes_used: int = 0
+
+
+def _open_days_between(start: date, end: date, rest: frozenset[int]) -> int:
+    """Non-rest days strictly between two dates."""
+    count, day = 0, start + timedelta(days=1)
+    while day < end:
+        count += day.weekday() not in rest
+        day += timedelta(days=1)
+    return count
+
+
+def advance_streak(
+    state: StreakState, day: date, rest: frozenset[int] = frozenset()
+) -> StreakState:
+    """The state after an answer on a local day (same or earlier days change nothing)."""
+    if day.weekday() in rest or (state.last_day is not None and day <= state.last_day):
+        return state
+    current, freezes, used = state.current, state.freezes, state.freezes_used
+    missed = _open_days_between(state.last_day, day, rest) if state.last_day else None
+    if missed == 0:
+        current += 1
+    elif missed == 1 and freezes:
+        current, freezes, used = current + 1, freezes - 1, used + 1
+    else:
+        current = 1
+    if current % FREEZE_EVERY == 0:
+        freezes = min(MAX_FREEZES, freezes + 1)
+    return StreakState(current, max(state.best, current), day, freezes, used)
+
+
+def streak_at(state: StreakState, today: date, rest: frozenset[int] = frozenset()) -> Streak:
+    """What the user sees today from the stored state (agrees with compute_streak)."""
+    if state.last_day is None:
+        return Streak(0, state.best, False, state.freezes, state.freezes_used)
+    if state.last_day >= today:
+        return Streak(state.current, state.best, True, state.freezes, state.freezes_used)
+    missed = _open_days_between(state.last_day, today, rest)
+    if missed == 0:
+        return Streak(state.current, state.best, False, state.freezes, state.freezes_used)
+    if missed == 1 and state.freezes:
+        return Streak(
+            state.current,
+            state.best,
+            False,
+            state.freezes - 1,
+            state.freezes_used + 1,
+            pending_freeze=True,
+        )
+    return Streak(0, state.best, False, state.freezes, state.freezes_used)

@@ -6,13 +6,12 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.ports import BoardRow, HistoryItem, StoredAnswer, UserRef
+from bot.ports import HistoryItem, StoredAnswer, UserRef
 from bot.session.scorecard import Scorecard, TopicScore
 from storage.sql import insert_ignore
-from storage.tables import AnswerRow, PointAward, ScorecardRow, UserProfile
+from storage.tables import AnswerRow, PointAward, ScorecardRow
 
 
 class SqlAnswers:
@@ -141,48 +140,3 @@ class SqlScorecards:
             body["suggestions"] = tuple(body.get("suggestions", ()))
             cards.append(Scorecard(**body))
         return cards
-
-
-class SqlLeaderboard:
-    """Leaderboard over awarded points in the answer table."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def top(
-        self, platform: str, workspace: str, since: datetime | None, limit: int
-    ) -> list[BoardRow]:
-        """Highest totals; ties broken by display name, then user id."""
-        points = func.sum(AnswerRow.points).label("points")
-        answers = func.count(col(AnswerRow.id)).label("answers")
-        stmt = (
-            select(AnswerRow.user_id, points, answers, UserProfile.display_name)
-            .join(
-                UserProfile,
-                (col(UserProfile.platform) == col(AnswerRow.platform))
-                & (col(UserProfile.workspace) == col(AnswerRow.workspace))
-                & (col(UserProfile.user_id) == col(AnswerRow.user_id)),
-                isouter=True,
-            )
-            .where(col(AnswerRow.platform) == platform, col(AnswerRow.workspace) == workspace)
-            .group_by(col(AnswerRow.user_id), col(UserProfile.display_name))
-        )
-        if since is not None:
-            stmt = stmt.where(col(AnswerRow.answered_at) >= since)
-        rows = [
-            BoardRow(user, name or user, int(total or 0), int(count))
-            for user, total, count, name in self.session.exec(stmt)
-        ]
-        rows.sort(key=lambda r: (-r.points, r.display_name.lower(), r.user))
-        return rows[:limit]
-
-    def total(self, who: UserRef, since: datetime | None) -> int:
-        """One user's points since an instant."""
-        stmt = select(func.coalesce(func.sum(AnswerRow.points), 0)).where(
-            col(AnswerRow.platform) == who.platform,
-            col(AnswerRow.workspace) == who.workspace,
-            col(AnswerRow.user_id) == who.user,
-        )
-        if since is not None:
-            stmt = stmt.where(col(AnswerRow.answered_at) >= since)
-        return int(self.session.exec(stmt).one())

@@ -14,9 +14,12 @@ from bot.ports import (
     Leaderboard,
     Profiles,
     ScorecardStore,
+    Seasons,
+    StreakStore,
 )
+from storage.board_store import SqlLeaderboard, SqlSeasons, SqlStreaks
 from storage.channel_store import SqlChannels, SqlClaims
-from storage.progress_store import SqlAnswers, SqlLeaderboard, SqlScorecards
+from storage.progress_store import SqlAnswers, SqlScorecards
 from storage.session_store import SqlConversations, SqlDailyQuestions, SqlEvents, SqlProfiles
 
 
@@ -29,6 +32,8 @@ class SqlRepositories:
         self.answers: AnswerLog = SqlAnswers(session)
         self.scorecards: ScorecardStore = SqlScorecards(session)
         self.leaderboard: Leaderboard = SqlLeaderboard(session)
+        self.streaks: StreakStore = SqlStreaks(session)
+        self.seasons: Seasons = SqlSeasons(session)
         self.profiles: Profiles = SqlProfiles(session)
         self.daily: DailyQuestions = SqlDailyQuestions(session)
         self.claims: DailyClaims = SqlClaims(session)

@@ -152,3 +152,67 @@ class ChannelSettingsRow(SQLModel, table=True):
     digest_time: str = Field(default="09:30", max_length=5)
     updated_by: str = Field(default="", max_length=KEY)
     updated_at: datetime
+
+
+class BoardPoints(SQLModel, table=True):
+    """Rolled-up points per board (channel or whole workspace), period and user."""
+
+    __tablename__ = "board_points"
+    __table_args__ = (
+        Index(
+            "ix_board_points_rank", "platform", "workspace", "channel", "period", "epoch", "points"
+        ),
+    )
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=KEY)
+    channel: str = Field(primary_key=True, max_length=KEY)  # "" = the whole workspace
+    period: str = Field(primary_key=True, max_length=80)  # week:2026-W48, month:…, all, season:…
+    epoch: int = Field(primary_key=True)  # bumped by an admin reset; old rows stay as history
+    user_id: str = Field(primary_key=True, max_length=KEY)
+    points: int = 0
+    answers: int = 0
+
+
+class BoardEpoch(SQLModel, table=True):
+    """How many times a board was reset, and when."""
+
+    __tablename__ = "board_epoch"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=KEY)
+    channel: str = Field(primary_key=True, max_length=KEY)
+    epoch: int = 0
+    reset_at: datetime | None = None
+    reset_by: str | None = Field(default=None, max_length=KEY)
+
+
+class SeasonRow(SQLModel, table=True):
+    """An admin-defined season of a workspace."""
+
+    __tablename__ = "season"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=KEY)
+    name: str = Field(primary_key=True, max_length=64)
+    starts_on: date
+    ends_on: date
+    created_by: str = Field(default="", max_length=KEY)
+
+
+class StreakRow(SQLModel, table=True):
+    """A user's streak state, updated on each scored answer."""
+
+    __tablename__ = "user_streak"
+    __table_args__ = (
+        Index("ix_user_streak_rank", "platform", "workspace", "last_day", "current"),
+    )
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=KEY)
+    user_id: str = Field(primary_key=True, max_length=KEY)
+    current: int = 0
+    best: int = 0
+    last_day: date | None = None
+    freezes: int = 0
+    freezes_used: int = 0

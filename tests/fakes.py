@@ -10,7 +10,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.channels import ChannelSettings
 from bot.messages import Place
-from bot.ports import BoardRow, HistoryItem, Profile, StorageUnavailable, StoredAnswer, UserRef
+from bot.ports import (
+    Board,
+    BoardRow,
+    HistoryItem,
+    Profile,
+    Season,
+    StorageUnavailable,
+    StoredAnswer,
+    UserRef,
+)
+from bot.progress import StreakState
 from bot.selection import choose_next
 from bot.session.scorecard import Scorecard
 from bot.session.state import Conversation, ConversationKey
@@ -63,6 +73,10 @@ class _State:
     threads: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
     posts: dict[tuple[str, str, str, date], _Post] = field(default_factory=dict)
     channels: dict[tuple[str, str, str], ChannelSettings] = field(default_factory=dict)
+    boards: dict[tuple[Board, str, int, str], list[int]] = field(default_factory=dict)
+    epochs: dict[Board, int] = field(default_factory=dict)
+    streaks: dict[UserRef, StreakState] = field(default_factory=dict)
+    seasons: dict[tuple[str, str, str], Season] = field(default_factory=dict)
     events: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -124,28 +138,69 @@ class _Leaderboard:
     def __init__(self, state: _State) -> None:
         self.s = state
 
-    def top(
-        self, platform: str, workspace: str, since: datetime | None, limit: int
-    ) -> list[BoardRow]:
-        totals: dict[str, list[int]] = {}
-        for a in self.s.answers:
-            if (a.who.platform, a.who.workspace) == (platform, workspace) and (
-                since is None or a.at >= since
-            ):
-                row = totals.setdefault(a.who.user, [0, 0])
-                row[0] += a.points
-                row[1] += 1
-        rows = []
-        for user, (points, count) in totals.items():
-            profile = self.s.profiles.get(UserRef(platform, workspace, user))
-            rows.append(BoardRow(user, profile.display_name if profile else user, points, count))
+    def add(self, board: Board, periods: Sequence[str], user: str, points: int) -> None:
+        epoch = self.s.epochs.get(board, 0)
+        for period in periods:
+            row = self.s.boards.setdefault((board, period, epoch, user), [0, 0])
+            row[0] += points
+            row[1] += 1
+
+    def _name(self, board: Board, user: str) -> str:
+        profile = self.s.profiles.get(UserRef(board.platform, board.workspace, user))
+        return profile.display_name if profile else user
+
+    def top(self, board: Board, period: str, limit: int) -> list[BoardRow]:
+        epoch = self.s.epochs.get(board, 0)
+        rows = [
+            BoardRow(u, self._name(board, u), v[0], v[1])
+            for (b, p, e, u), v in self.s.boards.items()
+            if (b, p, e) == (board, period, epoch)
+        ]
         rows.sort(key=lambda r: (-r.points, r.display_name.lower(), r.user))
         return rows[:limit]
 
-    def total(self, who: UserRef, since: datetime | None) -> int:
-        return sum(
-            a.points for a in self.s.answers if a.who == who and (since is None or a.at >= since)
-        )
+    def total(self, board: Board, period: str, user: str) -> int:
+        row = self.s.boards.get((board, period, self.s.epochs.get(board, 0), user))
+        return row[0] if row else 0
+
+    def reset(self, board: Board, by: str, at: datetime) -> None:
+        self.s.epochs[board] = self.s.epochs.get(board, 0) + 1
+
+
+class _Streaks:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def get(self, who: UserRef) -> StreakState:
+        return self.s.streaks.get(who, StreakState())
+
+    def put(self, who: UserRef, state: StreakState) -> None:
+        self.s.streaks[who] = state
+
+    def top(
+        self, platform: str, workspace: str, active_since: date, limit: int
+    ) -> list[tuple[str, str, StreakState]]:
+        rows = [
+            (w.user, (self.s.profiles.get(w) or Profile(w.user, None)).display_name, st)
+            for w, st in self.s.streaks.items()
+            if (w.platform, w.workspace) == (platform, workspace)
+            and st.last_day is not None
+            and st.last_day >= active_since
+        ]
+        rows.sort(key=lambda r: (-r[2].current, r[0]))
+        return rows[:limit]
+
+
+class _Seasons:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def add(self, platform: str, workspace: str, season: Season, by: str) -> None:
+        self.s.seasons[(platform, workspace, season.name)] = season
+
+    def list(self, platform: str, workspace: str) -> list[Season]:
+        found = [s for (p, w, _), s in self.s.seasons.items() if (p, w) == (platform, workspace)]
+        return sorted(found, key=lambda s: (s.starts, s.name))
 
 
 class _Profiles:
@@ -277,6 +332,8 @@ class _Repositories:
         self.answers = _Answers(state)
         self.scorecards = _Scorecards(state)
         self.leaderboard = _Leaderboard(state)
+        self.streaks = _Streaks(state)
+        self.seasons = _Seasons(state)
         self.profiles = _Profiles(state)
         self.daily = _Daily(state)
         self.claims = _Claims(state)

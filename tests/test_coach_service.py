@@ -9,7 +9,7 @@ import pytest
 from bot.bank.loader import Bank
 from bot.coach import Coach, CoachConfig
 from bot.messages import Action, ActionKind, Message, Place, ReplyKind
-from bot.ports import UserRef
+from bot.ports import Board
 from bot.scoring.scorer import Scorer
 from bot.session.state import Conversation, ConversationKey, Mode, Session
 from tests.fakes import FakeClock, InMemoryDatabase
@@ -48,7 +48,7 @@ def test_only_the_first_answer_to_a_step_earns_points(coach: Coach, memory_db) -
     again = say(coach, ANSWER, place=replay)[0]
     assert "only your first answer to each step counts" in again
     with memory_db.transaction() as repo:
-        total = repo.leaderboard.total(UserRef("slack", "T1", "U1"), None)
+        total = repo.leaderboard.total(Board("slack", "T1"), "all", "U1")
     assert total == int(first.split("+")[1].split(" ")[0])
 
 
@@ -94,7 +94,7 @@ def test_buttons_drive_the_session(coach: Coach) -> None:
 
 def test_bad_command_arguments_get_help_unless_an_answer_is_expected(coach: Coach) -> None:
     assert "Unknown track or level 'wizard'" in say(coach, "mock wizard")[0]
-    assert "leaderboard week" in say(coach, "leaderboard yesterday")[0]
+    assert "leaderboard [week|month|all|streaks]" in say(coach, "leaderboard yesterday")[0]
     say(coach, "today")
     assert say(coach, "mock wizard")[0].startswith("Score:")  # treated as the answer
 

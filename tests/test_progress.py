@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 
-from bot.progress import compute_streak, local_day, points_for, week_start, zone
+from bot.progress import (
+    StreakState,
+    advance_streak,
+    compute_streak,
+    local_day,
+    points_for,
+    streak_at,
+    week_start,
+    zone,
+)
 
 D = date.fromisoformat
 
@@ -69,3 +79,54 @@ def test_week_starts_on_local_monday() -> None:
     sunday_night_utc = datetime(2026, 11, 22, 23, 0, tzinfo=UTC)  # Monday 01:00 in Helsinki
     assert week_start(sunday_night_utc, zone("Europe/Helsinki")).date() == D("2026-11-23")
     assert week_start(sunday_night_utc, zone("UTC")).date() == D("2026-11-16")
+
+
+def test_seven_day_runs_earn_freezes_that_cover_one_missed_day() -> None:
+    start = D("2026-11-02")  # a Monday
+    days = [start + timedelta(days=i) for i in range(7)]  # a 7-day run earns one freeze
+    days.append(start + timedelta(days=8))  # day 7 missed, covered by the freeze
+    streak = compute_streak(days, start + timedelta(days=8))
+    assert (streak.current, streak.freezes, streak.freezes_used) == (8, 0, 1)
+
+
+def test_two_missed_days_break_the_streak_even_with_freezes() -> None:
+    start = D("2026-11-02")
+    days = [start + timedelta(days=i) for i in range(14)] + [start + timedelta(days=16)]
+    streak = compute_streak(days, start + timedelta(days=16))
+    assert (streak.current, streak.best, streak.freezes) == (1, 14, 2)
+
+
+def test_freezes_are_capped_at_two() -> None:
+    start = D("2026-11-02")
+    streak = compute_streak(
+        [start + timedelta(days=i) for i in range(28)], start + timedelta(days=27)
+    )
+    assert streak.freezes == 2
+
+
+def test_a_freeze_is_held_for_today_while_the_day_is_not_over() -> None:
+    start = D("2026-11-02")
+    days = [start + timedelta(days=i) for i in range(7)]
+    streak = compute_streak(days, start + timedelta(days=8))  # missed day 7, today is day 8
+    assert (streak.current, streak.pending_freeze, streak.freezes) == (7, True, 0)
+
+
+def random_history(rnd: random.Random) -> tuple[list[date], frozenset[int]]:
+    rest = rnd.choice([frozenset(), frozenset({5, 6}), frozenset({6})])
+    day, days = D("2026-01-05"), []
+    for _ in range(rnd.randint(1, 80)):
+        day += timedelta(days=rnd.choice([1, 1, 1, 1, 2, 2, 3]))
+        days.append(day)
+    return days, rest
+
+
+def test_incremental_state_agrees_with_the_full_walk() -> None:
+    rnd = random.Random(7)
+    for _ in range(400):
+        days, rest = random_history(rnd)
+        state = StreakState()
+        for day in days:
+            state = advance_streak(state, day, rest)
+        for offset in range(4):
+            today = days[-1] + timedelta(days=offset)
+            assert streak_at(state, today, rest) == compute_streak(days, today, rest), (days, rest)

@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.messages import Place
-from bot.ports import StoredAnswer, UserRef
+from bot.ports import Board, Season, StoredAnswer, UserRef
+from bot.progress import StreakState
 from bot.session.machine import AnswerRecord
 from bot.session.scorecard import Scorecard, TopicScore
 from bot.session.state import Conversation, ConversationKey, Mode, Session
@@ -59,7 +60,6 @@ def test_points_only_for_the_first_answer_to_a_step(any_db) -> None:
         other_thread = replace(KEY, thread="1700.1")
         assert repo.answers.record(answer(key=other_thread)) == 0
     with any_db.transaction() as repo:
-        assert repo.leaderboard.total(ADA, None) == 17
         assert repo.answers.answered_steps(ADA) == {"q1": {0, 1}}
 
 
@@ -75,25 +75,71 @@ def test_history_days_and_recent(any_db) -> None:
         assert recent[1].score == 55 and recent[0].answered_at == T0 + timedelta(days=1, hours=1)
 
 
+WORKSPACE = Board("slack", "T1")
+CHANNEL_BOARD = Board("slack", "T1", "C1")
+
+
 def test_leaderboard_order_ties_periods_and_isolation(any_db) -> None:
-    people = {"U1": "zed", "U2": "amy", "U3": "bob"}
+    people = {"U1": "zed", "U2": "amy", "U3": "Bob"}
     with any_db.transaction() as repo:
         for user, name in people.items():
             repo.profiles.update(UserRef("slack", "T1", user), display_name=name)
-        repo.answers.record(answer(replace(KEY, user="U1"), points=10, at=T0))
-        repo.answers.record(answer(replace(KEY, user="U2"), points=10, at=T0))
-        repo.answers.record(answer(replace(KEY, user="U3"), points=4, at=T0 - timedelta(days=10)))
-        repo.answers.record(answer(replace(KEY, workspace="T2", user="U9"), points=99, at=T0))
+        repo.leaderboard.add(WORKSPACE, ["week:2026-W48", "all"], "U1", 10)
+        repo.leaderboard.add(WORKSPACE, ["week:2026-W48", "all"], "U2", 10)
+        repo.leaderboard.add(WORKSPACE, ["week:2026-W47", "all"], "U3", 4)
+        repo.leaderboard.add(WORKSPACE, ["all"], "U3", 3)
+        repo.leaderboard.add(Board("slack", "T2"), ["all"], "U9", 99)
+        repo.leaderboard.add(CHANNEL_BOARD, ["all"], "U1", 10)
     with any_db.transaction() as repo:
-        rows = repo.leaderboard.top("slack", "T1", None, 10)
+        rows = repo.leaderboard.top(WORKSPACE, "all", 10)
         assert [(r.display_name, r.points, r.answers) for r in rows] == [
             ("amy", 10, 1),
             ("zed", 10, 1),
-            ("bob", 4, 1),
+            ("Bob", 7, 2),
         ]
-        week = repo.leaderboard.top("slack", "T1", T0 - timedelta(days=1), 10)
+        week = repo.leaderboard.top(WORKSPACE, "week:2026-W48", 10)
         assert [r.display_name for r in week] == ["amy", "zed"]
-        assert repo.leaderboard.top("slack", "T1", None, 1)[0].display_name == "amy"
+        assert [r.user for r in repo.leaderboard.top(CHANNEL_BOARD, "all", 10)] == ["U1"]
+        assert repo.leaderboard.total(WORKSPACE, "all", "U3") == 7
+        assert repo.leaderboard.top(WORKSPACE, "all", 1)[0].display_name == "amy"
+
+
+def test_a_reset_starts_afresh_and_keeps_other_boards(any_db) -> None:
+    with any_db.transaction() as repo:
+        repo.leaderboard.add(WORKSPACE, ["all"], "U1", 10)
+        repo.leaderboard.add(CHANNEL_BOARD, ["all"], "U1", 10)
+        repo.leaderboard.reset(CHANNEL_BOARD, "admin", T0)
+        repo.leaderboard.add(CHANNEL_BOARD, ["all"], "U2", 3)
+    with any_db.transaction() as repo:
+        assert [r.user for r in repo.leaderboard.top(CHANNEL_BOARD, "all", 10)] == ["U2"]
+        assert repo.leaderboard.total(CHANNEL_BOARD, "all", "U1") == 0
+        assert repo.leaderboard.total(WORKSPACE, "all", "U1") == 10
+
+
+def test_streaks_round_trip_and_rank(any_db) -> None:
+    long_run = StreakState(9, 12, date(2026, 11, 22), 1, 1)
+    short_run = StreakState(3, 3, date(2026, 11, 22))
+    stale = StreakState(40, 40, date(2026, 10, 1))
+    with any_db.transaction() as repo:
+        assert repo.streaks.get(ADA) == StreakState()
+        repo.streaks.put(ADA, long_run)
+        repo.streaks.put(UserRef("slack", "T1", "U2"), short_run)
+        repo.streaks.put(UserRef("slack", "T1", "U3"), stale)
+    with any_db.transaction() as repo:
+        assert repo.streaks.get(ADA) == long_run
+        ranked = repo.streaks.top("slack", "T1", date(2026, 11, 18), 10)
+        assert [(user, state.current) for user, _, state in ranked] == [("U1", 9), ("U2", 3)]
+
+
+def test_seasons_round_trip(any_db) -> None:
+    winter = Season("winter-cup", date(2026, 12, 1), date(2027, 2, 28))
+    autumn = Season("autumn", date(2026, 9, 1), date(2026, 11, 30))
+    with any_db.transaction() as repo:
+        repo.seasons.add("slack", "T1", winter, "admin")
+        repo.seasons.add("slack", "T1", autumn, "admin")
+        repo.seasons.add("slack", "T2", winter, "admin")
+    with any_db.transaction() as repo:
+        assert repo.seasons.list("slack", "T1") == [autumn, winter]
 
 
 def test_profiles_update_only_given_fields(any_db) -> None:
