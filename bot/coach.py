@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import boards, info
+from bot import info
 from bot.bank.loader import Bank
-from bot.channels import SCHEDULE_USAGE, apply_schedule, describe
 from bot.commands import Command, parse_command
+from bot.handlers import SESSION_COMMANDS, Turn, handle_command
 from bot.messages import Action, ActionKind, Message, Place, Reply, ReplyKind
 from bot.ports import Clock, Database, Repositories, StorageUnavailable, StoredAnswer, UserRef
 from bot.progress import local_day, points_for, zone
@@ -32,7 +31,6 @@ from bot.standings import record_standing
 
 log = logging.getLogger(__name__)
 
-ADMIN_ONLY = Reply("Only workspace or server admins can do that.", ReplyKind.ERROR, private=True)
 SAVE_FAILED = (
     "I couldn't save that — the database is unavailable ({reason}). Nothing was recorded and "
     "your place is unchanged, so you can send it again once it's fixed. Your message was:\n{text}"
@@ -46,6 +44,10 @@ class CoachConfig:
     default_timezone: str = "UTC"
     mock_questions: int = 3
     help_extra: str = ""
+
+
+def _key(place: Place, user: str) -> ConversationKey:
+    return ConversationKey(place.platform, place.workspace, place.channel, place.thread, user)
 
 
 class Coach:
@@ -64,25 +66,26 @@ class Coach:
     # ------------------------------------------------------------------ entry points
     def handle(self, message: Message) -> list[Reply]:
         """Answer a user's message: a command, or an answer to the open step."""
-        return self._guarded(
-            message.text,
-            lambda repo: self._handle(repo, message),
-            message.place.platform,
-            message.event_id,
-        )
+
+        def run(repo: Repositories) -> list[Reply]:
+            turn = self._turn(
+                repo,
+                message.place,
+                message.user,
+                message.user_name,
+                message.is_dm,
+                message.is_admin,
+            )
+            return self._route(turn, message.text)
+
+        return self._guarded(message.text, run, message.place.platform, message.event_id)
 
     def act(self, action: Action) -> list[Reply]:
         """Handle a button press (next, skip, model, stop)."""
 
         def run(repo: Repositories) -> list[Reply]:
-            key = _key(action.place, action.user)
-            if action.user_name:
-                repo.profiles.update(
-                    _who(action.place, action.user), display_name=action.user_name
-                )
-            return self._apply(
-                repo, key, self._load(repo, key), Move(action.kind), action.place, not action.is_dm
-            )
+            turn = self._turn(repo, action.place, action.user, action.user_name, action.is_dm)
+            return self._apply(turn, self._load(turn), Move(action.kind))
 
         return self._guarded("", run, action.place.platform, action.event_id)
 
@@ -90,7 +93,7 @@ class Coach:
         """On start-up: remind the user of an unfinished question or mock interview."""
 
         def run(repo: Repositories) -> list[Reply]:
-            conv = self._load(repo, _key(place, user))
+            conv = self._load(self._turn(repo, place, user))
             if conv.session is None:
                 return []
             question = self.bank.question(conv.session.question_id)
@@ -105,24 +108,22 @@ class Coach:
         """A user's streak, points, recent scores and weakest topics (None if storage is down)."""
         try:
             with self.db.transaction() as repo:
-                who = _who(place, user)
-                rest = repo.channels.get(place.without_thread()).rest_days
-                return info.user_summary(
-                    repo, who, self.bank, self._timezone(repo, who), self.clock.now(), rest
-                )
+                turn = self._turn(repo, place, user)
+                rest = repo.channels.get(turn.channel).rest_days
+                return info.user_summary(repo, turn.who, self.bank, turn.timezone, turn.now, rest)
         except StorageUnavailable as exc:
             log.warning("storage unavailable: %s", exc)
             return None
 
     # ------------------------------------------------------------------ plumbing
-    def _guarded(self, text: str, run: object, platform: str, event_id: str) -> list[Reply]:
-        assert callable(run)
+    def _guarded(
+        self, text: str, run: Callable[[Repositories], list[Reply]], platform: str, event_id: str
+    ) -> list[Reply]:
         try:
             with self.db.transaction() as repo:
                 if event_id and not repo.events.first_time(platform, event_id):
                     return []
-                replies: list[Reply] = run(repo)
-                return replies
+                return run(repo)
         except StorageUnavailable as exc:
             log.warning("storage unavailable: %s", exc)
             shown = text if len(text) <= 3000 else text[:3000] + " …"
@@ -130,227 +131,106 @@ class Coach:
                 Reply(SAVE_FAILED.format(reason=exc, text=shown), ReplyKind.ERROR, private=True)
             ]
 
-    def _load(self, repo: Repositories, key: ConversationKey) -> Conversation:
-        conv = repo.conversations.load(key)
+    def _turn(
+        self,
+        repo: Repositories,
+        place: Place,
+        user: str,
+        user_name: str = "",
+        is_dm: bool = False,
+        is_admin: bool = False,
+    ) -> Turn:
+        who = UserRef(place.platform, place.workspace, user)
+        if user_name:
+            repo.profiles.update(who, display_name=user_name)
+        return Turn(
+            repo, place, user, self.clock.now(), self._timezone(repo, who, place), is_dm, is_admin
+        )
+
+    def _timezone(self, repo: Repositories, who: UserRef, place: Place) -> str:
+        """The user's timezone if set, else the channel's (when configured), else the default."""
+        profile = repo.profiles.get(who)
+        if profile and profile.timezone:
+            return profile.timezone
+        channel = repo.channels.get(place.without_thread())
+        return channel.timezone if channel.enabled else self.config.default_timezone
+
+    def _load(self, turn: Turn) -> Conversation:
+        conv = turn.repo.conversations.load(_key(turn.place, turn.user))
         session = conv.session
         if session is not None and any(q not in self.bank.questions for q in session.questions):
             log.warning("dropping a session that refers to questions no longer in the bank")
             return replace(conv, session=None)
         return conv
 
-    def _timezone(self, repo: Repositories, who: UserRef, place: Place | None = None) -> str:
-        """The user's timezone if set, else the channel's (when configured), else the default."""
-        profile = repo.profiles.get(who)
-        if profile and profile.timezone:
-            return profile.timezone
-        if place is not None:
-            channel = repo.channels.get(place.without_thread())
-            if channel.enabled:
-                return channel.timezone
-        return self.config.default_timezone
-
-    def _apply(
-        self,
-        repo: Repositories,
-        key: ConversationKey,
-        conv: Conversation,
-        event: Event,
-        place: Place,
-        in_channel: bool,
-    ) -> list[Reply]:
-        now = self.clock.now()
-        outcome = step(conv, event, now, self.context)
+    def _apply(self, turn: Turn, conv: Conversation, event: Event) -> list[Reply]:
+        outcome = step(conv, event, turn.now, self.context)
         if outcome.conversation != conv:
-            repo.conversations.save(key, outcome.conversation)
-        return self._persist(repo, key, outcome, place, now, in_channel)
+            turn.repo.conversations.save(_key(turn.place, turn.user), outcome.conversation)
+        return self._persist(turn, outcome)
 
-    def _persist(
-        self,
-        repo: Repositories,
-        key: ConversationKey,
-        outcome: Outcome,
-        place: Place,
-        now: datetime,
-        in_channel: bool,
-    ) -> list[Reply]:
-        who = _who(place, key.user)
-        replies = list(outcome.replies)
-        channel = repo.channels.get(place.without_thread())
-        if place.thread and not channel.public_feedback:
+    def _persist(self, turn: Turn, outcome: Outcome) -> list[Reply]:
+        repo, replies = turn.repo, list(outcome.replies)
+        channel = repo.channels.get(turn.channel)
+        if turn.place.thread and not channel.public_feedback:
             replies = [replace(r, private=True) for r in replies]
-        day = local_day(now, zone(self._timezone(repo, who, place)))
+        day = local_day(turn.now, zone(turn.timezone))
+        key = _key(turn.place, turn.user)
         for record in outcome.records:
             points = 0 if record.revealed else points_for(record.score, record.level)
-            awarded = repo.answers.record(StoredAnswer(key, record, now, day, points))
-            record_standing(repo, who, place.channel, in_channel, day, awarded, channel.rest_days)
+            awarded = repo.answers.record(StoredAnswer(key, record, turn.now, day, points))
+            record_standing(
+                repo, turn.who, turn.place.channel, not turn.is_dm, day, awarded, channel.rest_days
+            )
             replies = [_with_points(r, awarded, record.revealed) for r in replies]
         if outcome.scorecard is not None:
-            repo.scorecards.add(who, outcome.scorecard)
+            repo.scorecards.add(turn.who, outcome.scorecard)
         return replies
 
     # ------------------------------------------------------------------ routing
-    def _handle(self, repo: Repositories, message: Message) -> list[Reply]:
-        who = _who(message.place, message.user)
-        if message.user_name:
-            repo.profiles.update(who, display_name=message.user_name)
-        key = _key(message.place, message.user)
-        conv = self._load(repo, key)
-        command = parse_command(message.text, self.tracks)
+    def _route(self, turn: Turn, text: str) -> list[Reply]:
+        conv = self._load(turn)
+        command = parse_command(text, self.tracks)
         if command is None or (command.error and conv.session is not None):
-            return self._answer(repo, key, conv, message)
+            return self._answer(turn, conv, text)
         if command.error:
             return [Reply(command.error, ReplyKind.ERROR, private=True)]
-        return self._command(repo, key, conv, command, message)
+        if command.name not in SESSION_COMMANDS:
+            return [handle_command(turn, command, self.bank, self.config.help_extra)]
+        if command.name == "today":
+            return self._apply(turn, conv, self._today(turn))
+        if command.name == "mock":
+            return self._apply(turn, conv, self._mock(turn, command))
+        return self._apply(turn, conv, Move(ActionKind(command.name)))
 
-    def _answer(
-        self, repo: Repositories, key: ConversationKey, conv: Conversation, message: Message
-    ) -> list[Reply]:
-        if conv.session is None and message.place.thread:
-            question_id = repo.daily.question_for_thread(message.place)
+    def _answer(self, turn: Turn, conv: Conversation, text: str) -> list[Reply]:
+        if conv.session is None and turn.place.thread:
+            question_id = turn.repo.daily.question_for_thread(turn.place)
             if question_id is not None:
-                opened = step(
-                    conv, StartDaily(question_id, "thread"), self.clock.now(), self.context
-                )
-                conv = opened.conversation
-        return self._apply(repo, key, conv, Answer(message.text), message.place, not message.is_dm)
+                conv = step(
+                    conv, StartDaily(question_id, "thread"), turn.now, self.context
+                ).conversation
+        return self._apply(turn, conv, Answer(text))
 
-    def _command(
-        self,
-        repo: Repositories,
-        key: ConversationKey,
-        conv: Conversation,
-        command: Command,
-        message: Message,
-    ) -> list[Reply]:
-        who = _who(message.place, message.user)
-        tz_name = self._timezone(repo, who)
-        now = self.clock.now()
-        name = command.name
-        if name == "help":
-            return [info.help_reply(self.bank, self.config.help_extra)]
-        if name == "streak":
-            rest = repo.channels.get(message.place.without_thread()).rest_days
-            return [info.streak_reply(repo, who, self.bank, tz_name, now, rest)]
-        if name in ("leaderboard", "season"):
-            return [self._boards(repo, message, command, tz_name, now)]
-        if name == "history":
-            limit = min(int(command.args[0]), 50) if command.args else 10
-            return [info.history_reply(repo, who, self.bank, limit, tz_name)]
-        if name == "timezone":
-            return [self._set_timezone(repo, who, command, tz_name)]
-        if name == "schedule":
-            return [self._schedule(repo, message, command)]
-        if name == "today":
-            return self._today(repo, key, conv, message, now)
-        if name == "mock":
-            track, level = command.args
-            ids = pick_mock(
-                self.bank,
-                track,
-                level or None,
-                repo.answers.answered_steps(who),
-                self.config.mock_questions,
-                seed=f"{key}{now.date()}",
-            )
-            event: Event = StartMock(tuple(ids), track, level or None)
-            return self._apply(repo, key, conv, event, message.place, not message.is_dm)
-        return self._apply(
-            repo, key, conv, Move(ActionKind(name)), message.place, not message.is_dm
+    def _today(self, turn: Turn) -> StartDaily:
+        day = local_day(turn.now, zone(self.config.default_timezone))
+        question_id = turn.repo.daily.question_for(turn.channel, day, daily_candidates(self.bank))
+        answered = turn.repo.answers.answered_steps(turn.who).get(question_id, set())
+        steps = len(self.bank.question(question_id).steps)
+        first_open = next((s for s in range(steps) if s not in answered), steps)
+        return StartDaily(question_id, day.isoformat(), first_open)
+
+    def _mock(self, turn: Turn, command: Command) -> StartMock:
+        track, level = command.args
+        ids = pick_mock(
+            self.bank,
+            track,
+            level or None,
+            turn.repo.answers.answered_steps(turn.who),
+            self.config.mock_questions,
+            seed=f"{turn.who}{turn.now.date()}",
         )
-
-    def _today(
-        self,
-        repo: Repositories,
-        key: ConversationKey,
-        conv: Conversation,
-        message: Message,
-        now: datetime,
-    ) -> list[Reply]:
-        channel = message.place.without_thread()
-        day = local_day(now, zone(self.config.default_timezone))
-        question_id = repo.daily.question_for(channel, day, daily_candidates(self.bank))
-        answered = repo.answers.answered_steps(_who(message.place, message.user)).get(question_id)
-        first_open = next(
-            (
-                s
-                for s in range(len(self.bank.question(question_id).steps))
-                if s not in (answered or set())
-            ),
-            len(self.bank.question(question_id).steps),
-        )
-        event = StartDaily(question_id, day.isoformat(), first_open)
-        return self._apply(repo, key, conv, event, message.place, not message.is_dm)
-
-    def _boards(
-        self, repo: Repositories, message: Message, command: Command, tz_name: str, now: datetime
-    ) -> Reply:
-        place = message.place
-        if command.name == "season":
-            if not command.args:
-                return boards.seasons_reply(repo, place.platform, place.workspace)
-            if not message.is_admin:
-                return ADMIN_ONLY
-            return boards.add_season(
-                repo, place.platform, place.workspace, command.args, message.user
-            )
-        what, scope, season = command.args
-        board, where = boards.choose_board(place, scope, message.is_dm)
-        if what == "reset":
-            if not message.is_admin:
-                return ADMIN_ONLY
-            return boards.reset_board(repo, board, where, message.user, now)
-        if what == "streaks":
-            rest = repo.channels.get(place.without_thread()).rest_days
-            return boards.streak_board(repo, board, tz_name, now, rest)
-        return boards.points_board(repo, board, where, what, season, tz_name, now)
-
-    def _schedule(self, repo: Repositories, message: Message, command: Command) -> Reply:
-        channel = message.place.without_thread()
-        current = repo.channels.get(channel)
-        if not command.args:
-            return Reply(f"{describe(current)}\n{SCHEDULE_USAGE}", private=True)
-        if not message.is_admin:
-            return ADMIN_ONLY
-        if message.is_dm and message.place.platform != "console":
-            return Reply(
-                "Schedules belong to channels: run `schedule` in the channel itself.",
-                ReplyKind.ERROR,
-                private=True,
-            )
-        updated = apply_schedule(command.args, current, self.tracks)
-        if isinstance(updated, str):
-            return Reply(updated, ReplyKind.ERROR, private=True)
-        repo.channels.save(channel, updated, message.user)
-        return Reply(f"Saved. {describe(updated)}", ReplyKind.INFO)
-
-    def _set_timezone(
-        self, repo: Repositories, who: UserRef, command: Command, current: str
-    ) -> Reply:
-        if not command.args:
-            return Reply(
-                f"Your timezone is {current}. Set it with `timezone Europe/Helsinki`.",
-                private=True,
-            )
-        name = command.args[0]
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return Reply(
-                f"'{name}' isn't a timezone I know. Use an IANA name such as "
-                "America/New_York or Asia/Kolkata.",
-                ReplyKind.ERROR,
-                private=True,
-            )
-        repo.profiles.update(who, timezone=name)
-        return Reply(f"Timezone set to {name}. Streaks now follow your local days.", private=True)
-
-
-def _key(place: Place, user: str) -> ConversationKey:
-    return ConversationKey(place.platform, place.workspace, place.channel, place.thread, user)
-
-
-def _who(place: Place, user: str) -> UserRef:
-    return UserRef(place.platform, place.workspace, user)
+        return StartMock(tuple(ids), track, level or None)
 
 
 def _with_points(reply: Reply, awarded: int, revealed: bool) -> Reply:
