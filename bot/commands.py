@@ -19,6 +19,7 @@ LEADERBOARD_USAGE = (
     "Use `leaderboard [week|month|all|streaks] [channel|workspace]`, `leaderboard season NAME`, "
     "or (admins) `leaderboard reset [channel|workspace]`."
 )
+REMIND_USAGE = "Use `remind on` (19:00 your time), `remind on 20:30`, or `remind off`."
 SEASON_USAGE = "Use `season` to list seasons, or (admins) `season NAME 2026-12-01 2027-02-28`."
 SESSION_WORDS = {"next": "next", "skip": "skip", "model": "model", "stop": "stop"}
 ALIASES = {
@@ -44,6 +45,7 @@ COMMANDS = frozenset(
         "timezone",
         "schedule",
         "season",
+        "remind",
         *SESSION_WORDS,
     }
 )
@@ -120,6 +122,10 @@ def parse_command(text: str, tracks: Collection[str]) -> Command | None:
         return _mock_args(args, tracks)
     if name == "leaderboard":
         return _leaderboard_args(args)
+    if name == "remind":
+        if args and (args[0] not in {"on", "off"} or len(args) > 2):
+            return Command(name, tuple(args), REMIND_USAGE)
+        return Command(name, tuple(args))
     if name == "season":
         if args and (len(args) != 3 or not all(_is_date(a) for a in args[1:])):
             return Command(name, tuple(args), SEASON_USAGE)

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot import boards, info
 from bot.bank.loader import Bank
 from bot.channels import SCHEDULE_USAGE, apply_schedule, describe
-from bot.commands import Command
+from bot.commands import REMIND_USAGE, Command
 from bot.messages import Place, Reply, ReplyKind
 from bot.ports import Repositories, UserRef
+from bot.reminders import DEFAULT_TIME, parse_time
 
 ADMIN_ONLY = Reply("Only workspace or server admins can do that.", ReplyKind.ERROR, private=True)
 SESSION_COMMANDS = frozenset({"today", "mock", "next", "skip", "model", "stop"})
@@ -58,7 +59,30 @@ def handle_command(turn: Turn, command: Command, bank: Bank, help_extra: str) ->
         return schedule(turn, command, bank.topics)
     if name == "season":
         return season(turn, command)
+    if name == "remind":
+        return remind(turn, command)
     return leaderboard(turn, command)
+
+
+def remind(turn: Turn, command: Command) -> Reply:
+    """`remind on [HH:MM]` / `remind off` / `remind`: the evening streak reminder."""
+    reminders = turn.repo.reminders
+    if not command.args:
+        at = reminders.get(turn.who)
+        state = f"on at {at:%H:%M} ({turn.timezone})" if at else "off"
+        return Reply(f"Evening reminders are {state}. {REMIND_USAGE}", private=True)
+    if command.args[0] == "off":
+        reminders.set(turn.who, None)
+        return Reply("Reminders off.", private=True)
+    at = parse_time(command.args[1]) if len(command.args) > 1 else DEFAULT_TIME
+    if at is None:
+        return Reply(REMIND_USAGE, ReplyKind.ERROR, private=True)
+    reminders.set(turn.who, at)
+    return Reply(
+        f"I'll DM you at {at:%H:%M} ({turn.timezone}) on days your streak needs an "
+        "answer. Set your zone with `timezone Area/City`.",
+        private=True,
+    )
 
 
 def leaderboard(turn: Turn, command: Command) -> Reply:

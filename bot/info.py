@@ -22,6 +22,7 @@ HELP = """ProdML Coach — practise production-ML interviews.
   leaderboard [week|month|all]
   history [n]            your recent answers and scorecards
   timezone [Area/City]   show or set your timezone (streaks count your local days)
+  remind on|off [HH:MM]  an evening DM when your streak needs today's answer
   schedule [...]         show this channel's schedule (admins: change it)
   help                   this list
 Anything else you type while a question is open is your answer."""

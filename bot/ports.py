@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from bot.channels import ChannelSettings
@@ -252,6 +252,44 @@ class ChannelConfigs(Protocol):
         ...
 
 
+class Reminders(Protocol):
+    """Opt-in evening reminders."""
+
+    def get(self, who: UserRef) -> time | None:
+        """The user's reminder time, or None when off."""
+        ...
+
+    def set(self, who: UserRef, at: time | None) -> None:
+        """Turn reminders on at a local time, or off with None."""
+        ...
+
+    def subscribers(self, platform: str) -> list[tuple[UserRef, time, str | None]]:
+        """(user, local reminder time, user timezone) for everyone opted in."""
+        ...
+
+    def claim(self, who: UserRef, day: date, now: datetime) -> bool:
+        """Record today's reminder; True only the first time for that local day."""
+        ...
+
+
+class Insights(Protocol):
+    """Weekly digests: what was hard, and which digests went out."""
+
+    def hardest_question(
+        self, place: Place, start: date, end: date
+    ) -> tuple[str, int, int] | None:
+        """(question, average, answers) with the lowest average in a channel over [start, end)."""
+        ...
+
+    def claim_digest(self, place: Place, week_of: date, now: datetime) -> bool:
+        """Record a week's digest for a channel; True only the first time."""
+        ...
+
+    def release_digest(self, place: Place, week_of: date) -> None:
+        """Forget a claim after a failed post, so it is retried."""
+        ...
+
+
 class EventLog(Protocol):
     """Platform event ids already handled (dedupe across retries and replicas)."""
 
@@ -273,6 +311,8 @@ class Repositories(Protocol):
     daily: DailyQuestions
     claims: DailyClaims
     channels: ChannelConfigs
+    reminders: Reminders
+    insights: Insights
     events: EventLog
 
 

@@ -11,14 +11,17 @@ from bot.ports import (
     DailyClaims,
     DailyQuestions,
     EventLog,
+    Insights,
     Leaderboard,
     Profiles,
+    Reminders,
     ScorecardStore,
     Seasons,
     StreakStore,
 )
 from storage.board_store import SqlLeaderboard, SqlSeasons, SqlStreaks
 from storage.channel_store import SqlChannels, SqlClaims
+from storage.notify_store import SqlInsights, SqlReminders
 from storage.progress_store import SqlAnswers, SqlScorecards
 from storage.session_store import SqlConversations, SqlDailyQuestions, SqlEvents, SqlProfiles
 
@@ -38,4 +41,6 @@ class SqlRepositories:
         self.daily: DailyQuestions = SqlDailyQuestions(session)
         self.claims: DailyClaims = SqlClaims(session)
         self.channels: ChannelConfigs = SqlChannels(session)
+        self.reminders: Reminders = SqlReminders(session)
+        self.insights: Insights = SqlInsights(session)
         self.events: EventLog = SqlEvents(session)

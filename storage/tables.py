@@ -128,6 +128,7 @@ class UserProfile(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=KEY)
     display_name: str = Field(default="", max_length=128)
     timezone: str | None = Field(default=None, max_length=64)
+    reminder_time: str | None = Field(default=None, max_length=5)
     updated_at: datetime
 
 
@@ -216,3 +217,27 @@ class StreakRow(SQLModel, table=True):
     last_day: date | None = None
     freezes: int = 0
     freezes_used: int = 0
+
+
+class ReminderSent(SQLModel, table=True):
+    """One evening reminder per user and local day."""
+
+    __tablename__ = "reminder_sent"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=KEY)
+    user_id: str = Field(primary_key=True, max_length=KEY)
+    day: date = Field(primary_key=True)
+    sent_at: datetime
+
+
+class DigestPost(SQLModel, table=True):
+    """One weekly digest per channel and ISO week (by its Monday)."""
+
+    __tablename__ = "digest_post"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    workspace: str = Field(primary_key=True, max_length=KEY)
+    channel: str = Field(primary_key=True, max_length=KEY)
+    week_of: date = Field(primary_key=True)
+    claimed_at: datetime

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.channels import ChannelSettings
 from bot.messages import Place
@@ -44,6 +44,7 @@ class FakeClock:
 
 @dataclass
 class _Answer:
+    channel: str
     who: UserRef
     question_id: str
     stage: int
@@ -77,6 +78,9 @@ class _State:
     epochs: dict[Board, int] = field(default_factory=dict)
     streaks: dict[UserRef, StreakState] = field(default_factory=dict)
     seasons: dict[tuple[str, str, str], Season] = field(default_factory=dict)
+    reminder_times: dict[UserRef, time] = field(default_factory=dict)
+    reminded: set[tuple[UserRef, date]] = field(default_factory=set)
+    digests: set[tuple[Place, date]] = field(default_factory=set)
     events: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -103,7 +107,15 @@ class _Answers:
         points = answer.points if first else 0
         self.s.answers.append(
             _Answer(
-                who, r.question_id, r.stage, r.score, points, answer.at, answer.local_day, r.mode
+                k.channel,
+                who,
+                r.question_id,
+                r.stage,
+                r.score,
+                points,
+                answer.at,
+                answer.local_day,
+                r.mode,
             )
         )
         return points
@@ -326,6 +338,64 @@ class _Events:
         return True
 
 
+class _Reminders:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def get(self, who: UserRef) -> time | None:
+        return self.s.reminder_times.get(who)
+
+    def set(self, who: UserRef, at: time | None) -> None:
+        if at is None:
+            self.s.reminder_times.pop(who, None)
+        else:
+            self.s.reminder_times[who] = at
+
+    def subscribers(self, platform: str) -> list[tuple[UserRef, time, str | None]]:
+        return [
+            (w, t, (self.s.profiles.get(w) or Profile(w.user, None)).timezone)
+            for w, t in sorted(self.s.reminder_times.items(), key=lambda i: i[0].user)
+            if w.platform == platform
+        ]
+
+    def claim(self, who: UserRef, day: date, now: datetime) -> bool:
+        if (who, day) in self.s.reminded:
+            return False
+        self.s.reminded.add((who, day))
+        return True
+
+
+class _Insights:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def hardest_question(
+        self, place: Place, start: date, end: date
+    ) -> tuple[str, int, int] | None:
+        scores: dict[str, list[int]] = {}
+        for a in self.s.answers:
+            if (a.who.platform, a.who.workspace, a.channel) == (
+                place.platform,
+                place.workspace,
+                place.channel,
+            ) and start <= a.day < end:
+                scores.setdefault(a.question_id, []).append(a.score)
+        rows = sorted((sum(v) / len(v), q, len(v)) for q, v in scores.items() if len(v) >= 2)
+        if not rows:
+            return None
+        average, question, count = rows[0]
+        return question, int(average + 0.5), count
+
+    def claim_digest(self, place: Place, week_of: date, now: datetime) -> bool:
+        if (place, week_of) in self.s.digests:
+            return False
+        self.s.digests.add((place, week_of))
+        return True
+
+    def release_digest(self, place: Place, week_of: date) -> None:
+        self.s.digests.discard((place, week_of))
+
+
 class _Repositories:
     def __init__(self, state: _State) -> None:
         self.conversations = _Conversations(state)
@@ -338,6 +408,8 @@ class _Repositories:
         self.daily = _Daily(state)
         self.claims = _Claims(state)
         self.channels = _Channels(state)
+        self.reminders = _Reminders(state)
+        self.insights = _Insights(state)
         self.events = _Events(state)
 
 
