@@ -197,10 +197,10 @@ class FakeSlack:
         return sum(1 for c in self.calls if c.method == method)
 
     def posts(self, channel: str, thread: str | None = None) -> list[dict[str, Any]]:
-        """Messages in a channel; with `thread`, the replies in that thread."""
+        """Top-level messages in a channel; with `thread`, the replies in that thread."""
         found = self.messages.get(channel, [])
         if thread is None:
-            return list(found)
+            return [m for m in found if m.get("thread_ts") in (None, m["ts"])]
         return [m for m in found if m.get("thread_ts") == thread and m["ts"] != thread]
 
     def all_posts(self) -> list[dict[str, Any]]:

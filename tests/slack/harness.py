@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +22,7 @@ from bot.ports import StorageUnavailable
 from coach.bootstrap import App, build_app
 from coach.settings import Settings
 from tests.fakes import FakeClock
-from tests.slack.fake_slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from tests.slack.fake_slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, Envelope, FakeSlack
 
 ADA, BOB, CAROL, ADMIN = "U0ADA", "U0BOB", "U0CAROL", "U0ADMIN"
 USERS = {
@@ -32,17 +34,17 @@ USERS = {
 
 
 def make_settings(fake: FakeSlack, mode: str = "http", **extra: Any) -> Settings:
-    return Settings(
-        slack_bot_token=BOT_TOKEN,
-        slack_app_token=APP_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake.api_url,
-        slack_mode=mode,
-        timezone="UTC",
-        mock_questions=2,
-        worker_id="w1",
-        **extra,
-    )
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_app_token": APP_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        "slack_mode": mode,
+        "timezone": "UTC",
+        "mock_questions": 2,
+        "worker_id": "w1",
+    }
+    return Settings(**{**values, **extra})
 
 
 @dataclass
@@ -101,6 +103,17 @@ class Env:
         self.fake.record_inbound("action", payload)
         return await self.post_raw(raw, self.sign(raw), "application/x-www-form-urlencoded")
 
+    async def envelope(self, kind: str, payload: dict[str, Any], retry: int = 0) -> Envelope:
+        """Deliver a Socket Mode envelope and wait for the bot's ack."""
+        inbound = {"events_api": "event", "slash_commands": "command", "interactive": "action"}
+        self.fake.record_inbound(inbound[kind], payload.get("event") or payload)
+        sent = await self.fake.send_envelope(
+            kind, payload, retry_attempt=retry, retry_reason="timeout" if retry else ""
+        )
+        await asyncio.wait_for(sent.acked.wait(), 10)
+        self.sent += 1
+        return sent
+
     async def settle(self, count: int | None = None) -> None:
         """Wait until the bot has fully handled every request sent so far (or `count`)."""
         await self.runtime.coach.wait_completed(self.sent if count is None else count)
@@ -126,6 +139,8 @@ async def running(
     app = build_app(make_settings(fake, mode, **settings), bank, database, clock)
     runtime = await build_runtime(app, host="127.0.0.1", port=0, sleep=sleep)
     await runtime.start(ticker=False)
+    if mode == "socket":
+        await asyncio.wait_for(fake.connected.wait(), 10)
     session = aiohttp.ClientSession() if mode == "http" else None
     try:
         yield Env(fake, runtime, app, clock, session)
@@ -159,3 +174,20 @@ def count_rows(database: Any, table: str) -> int:
 
     with database.engine.connect() as conn:
         return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
+
+
+FIRE = datetime(2026, 11, 23, 9, 0, 5, tzinfo=UTC)  # a Monday, just after 09:00 UTC
+
+
+async def start_daily(env: Env, channel: str = "C0COACH") -> str:
+    """An admin schedules the channel and the ticker posts today's question; returns its ts."""
+    from tests.slack import payloads as P
+
+    form = P.slash("schedule 09:00 UTC daily", ADMIN, env.fake.response_url(), channel=channel)
+    if env.session is not None:
+        await env.command(form)
+    else:
+        await env.envelope("slash_commands", form)
+    await env.settle()
+    assert await env.runtime.ticker.tick() == 1
+    return str(env.fake.posts(channel)[-1]["ts"])
