@@ -12,7 +12,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -59,10 +59,7 @@ class Identity:
     team_id: str
     bot_user_id: str
     bot_id: str
-    token: str
-
-    def __repr__(self) -> str:  # never show the token
-        return f"Identity(team_id={self.team_id!r}, bot_user_id={self.bot_user_id!r})"
+    token: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,6 @@ class SlackCoach:
             # our translator drops our own and other bots' messages (translate.py); letting every
             # event reach it keeps one rule in one place
             ignoring_self_events_enabled=False,
-            logger=logging.getLogger("adapters.slack.bolt"),
         )
         self._register()
 
@@ -364,8 +360,7 @@ class SlackCoach:
 
     async def _run_in_dm(self, command: SlashCommand, person: SlackUser) -> None:
         try:
-            dm = command.channel if command.in_dm and command.channel.startswith("D") else ""
-            dm = dm or await self.open_dm(command.user)
+            dm = await self.open_dm(command.user)
         except (SlackApiError, *CONNECTION_ERRORS) as exc:
             log.warning("conversations.open failed: %s", type(exc).__name__)
             await self.respond(

@@ -38,7 +38,7 @@ class SlackRuntime:
     coach: SlackCoach
     ticker: DailyTicker
     mode: str
-    app_token: str = ""
+    app_token: str = field(default="", repr=False)
     signing_secret: str = field(default="", repr=False)
     host: str = "0.0.0.0"
     port: int = 3000
@@ -84,10 +84,10 @@ class SlackRuntime:
         if self.socket is not None:
             await self.socket.close_async()  # type: ignore[no-untyped-call]
             self.socket = None
-        await self.coach.drain()
         if self.http is not None:
             await self.http.cleanup()
             self.http = None
+        await self.coach.drain()
 
 
 async def build_runtime(
@@ -165,11 +165,13 @@ async def _check(
         ) from None
 
 
-async def serve(app: App, stop: asyncio.Event) -> None:
-    """Run the Slack coach until `stop` is set."""
+async def serve(app: App, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
+    """Run the Slack coach until `stop` is set (`ready` is set once it is connected)."""
     runtime = await build_runtime(app)
     try:
         await runtime.start()
+        if ready is not None:
+            ready.set()
         await stop.wait()
     finally:
         await runtime.close()

@@ -32,11 +32,12 @@ NOT_IDEMPOTENT = ("chat.postMessage", "chat.postEphemeral")
 CONNECTION_ERRORS = (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, TimeoutError)
 DAILY_EVENT = "prodml_daily"
 REPLY_EVENT = "prodml_reply"
+MAX_LOOKUP_PAGES = 5
 Sleep = Callable[[float], Awaitable[None]]
 
 # slack_sdk's webhook client logs the response_url (a short-lived credential) at DEBUG; give it a
 # logger of its own that never goes below INFO.
-_webhook_log = logging.getLogger("adapters.slack.webhook")
+_webhook_log = logging.getLogger("slack_sdk.webhook.response_url")
 _webhook_log.setLevel(logging.INFO)
 
 
@@ -121,7 +122,6 @@ def make_client(
         token=token,
         base_url=api_url(base_url),
         retry_handlers=retry_handlers(sleep),
-        logger=logging.getLogger("adapters.slack.api"),
     )
 
 
@@ -142,18 +142,21 @@ class Poster:
         self, channel: str, thread: str, key: str, oldest: datetime | None = None
     ) -> str | None:
         """The ts of a message of ours tagged with `key`, in a thread or the channel."""
-        if thread:
-            response = await self.client.conversations_replies(
-                channel=channel, ts=thread, include_all_metadata=True, limit=200
-            )
-        else:
-            args: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": 100}
-            if oldest is not None:
-                args["oldest"] = f"{oldest.timestamp():.6f}"
-            response = await self.client.conversations_history(**args)
-        for message in response.get("messages") or []:
-            if _key_of(message) == key:
-                return str(message["ts"])
+        args: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": 200}
+        if oldest is not None:
+            args["oldest"] = f"{oldest.timestamp():.6f}"
+        for _ in range(MAX_LOOKUP_PAGES):
+            if thread:
+                response = await self.client.conversations_replies(ts=thread, **args)
+            else:
+                response = await self.client.conversations_history(**args)
+            for message in response.get("messages") or []:
+                if _key_of(message) == key:
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not response.get("has_more") or not cursor:
+                break
+            args["cursor"] = cursor
         return None
 
     async def post(

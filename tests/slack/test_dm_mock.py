@@ -112,7 +112,7 @@ def test_mock_typed_in_the_dm_itself_stays_there(drift_bank: Bank, sqlite_db: Sq
                 "Mock interview:",
                 "Question 1 of 1",
             ]
-            assert env.fake.count("conversations.open") == 0
-            assert env.fake.responses == []
+            assert env.fake.count("conversations.open") == 1
+            assert env.fake.responses == []  # no "sent to your DM" notice: it is the DM
 
     asyncio.run(scenario())
