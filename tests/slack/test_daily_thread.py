@@ -23,8 +23,10 @@ ANSWER_1 = (
     "PSI > 0.25 for two days; the score histogram is an early warning <!channel>"
 )
 ANSWER_3 = (
-    "I'd roll back to the previous model if the matured default rate on the new cohort rises "
-    "above the agreed band, and tell the risk team the trade-off in approval volume."
+    "PSI alone opens a ticket; the model's on-call rotation is paged only if the approval rate "
+    "also moves more than 3 points. First rule out a data bug: a pipeline change, a new income "
+    "unit or more nulls upstream. Then check whether decisions moved, and follow the runbook: "
+    "switch to the fallback policy if they did."
 )
 TRANSCRIPT = os.environ.get("SLACK_TRANSCRIPT")  # write the recorded thread here, if set
 

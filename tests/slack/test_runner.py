@@ -15,10 +15,11 @@ from adapters.slack.runner import build_runtime, serve
 from bot.bank.loader import Bank
 from coach.bootstrap import build_app
 from coach.run_command import _server
+from coach.settings import Settings
 from storage.database import SqlDatabase
 from tests.fakes import FakeClock
 from tests.slack import payloads as P
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from tests.slack.harness import ADA, USERS, make_settings
 
 
@@ -112,6 +113,29 @@ def test_serve_in_http_mode_until_stopped(drift_bank: Bank, sqlite_db: SqlDataba
                     assert r.status == 401
             stop.set()
             await asyncio.wait_for(task, 10)
+        finally:
+            await fake.stop()
+
+    asyncio.run(scenario())
+
+
+def test_slack_api_url_from_the_environment_points_the_bot_at_a_local_fake(
+    drift_bank: Bank, sqlite_db: SqlDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def scenario() -> None:
+        fake = await FakeSlack(USERS).start()
+        try:
+            monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+            monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+            monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+            monkeypatch.setenv("COACH_SLACK_MODE", "http")
+            settings = Settings()
+            assert settings.chosen_platforms() == ["slack"]
+            app = build_app(settings, drift_bank, sqlite_db, FakeClock())
+            runtime = await build_runtime(app, host="127.0.0.1", port=0)
+            assert runtime.coach.identity.bot_user_id == "U0BOT"
+            assert fake.count("auth.test") == 1
+            assert BOT_TOKEN not in repr(runtime) and SIGNING_SECRET not in repr(runtime)
         finally:
             await fake.stop()
 

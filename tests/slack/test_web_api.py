@@ -126,3 +126,24 @@ def test_reads_still_retry_a_dropped_connection_once(
             assert len(env.fake.posts(P.CHANNEL, thread)) == 1
 
     asyncio.run(scenario())
+
+
+def test_a_huge_answer_full_of_mentions_is_answered_within_slacks_limits(
+    drift_bank: Bank, sqlite_db: SqlDatabase
+) -> None:
+    huge = " ".join(
+        f"<!channel> <!here> @everyone <@U0BOB> PSI > 0.25 & drift check {i}." for i in range(900)
+    )
+
+    async def scenario() -> None:
+        async with running(drift_bank, sqlite_db, FakeClock(FIRE)) as env:
+            thread = await start_daily(env)
+            status, _, _ = await env.event(P.event_body(P.thread_reply(ADA, huge, thread)))
+            assert status == 200 and len(huge) > 50_000
+            await env.settle()
+            (reply,) = env.fake.posts(P.CHANNEL, thread)
+            assert env.fake.violations == []  # no mention, no oversize block reached the fake
+            assert reply["blocks"][0]["text"]["text"].startswith("Score ")
+            assert reply["blocks"][-1]["type"] == "actions"
+
+    asyncio.run(scenario())
