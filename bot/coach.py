@@ -115,6 +115,18 @@ class Coach:
             log.warning("storage unavailable: %s", exc)
             return None
 
+    def daily_thread(self, channel: Place) -> str | None:
+        """The message id of today's posted daily question in a channel (its local day), if any."""
+        place = channel.without_thread()
+        try:
+            with self.db.transaction() as repo:
+                settings = repo.channels.get(place)
+                day = local_day(self.clock.now(), zone(settings.timezone))
+                return repo.daily.posted_ref(place, day)
+        except StorageUnavailable as exc:
+            log.warning("storage unavailable: %s", exc)
+            return None
+
     # ------------------------------------------------------------------ plumbing
     def _guarded(
         self, text: str, run: Callable[[Repositories], list[Reply]], platform: str, event_id: str

@@ -215,6 +215,10 @@ class DailyQuestions(Protocol):
         """The question a daily post's thread is about, if this is such a thread."""
         ...
 
+    def posted_ref(self, place: Place, day: date) -> str | None:
+        """The message id of a channel's daily post for a day, once it has gone out."""
+        ...
+
 
 class DailyClaims(Protocol):
     """The claim on each (channel, local day): chosen → claimed → posted, or skipped."""

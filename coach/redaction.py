@@ -12,6 +12,8 @@ TOKEN_PATTERNS = [
     re.compile(r"[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"),  # Discord
     re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bot|bearer)\s+)[^\s'\",}]+"),
     re.compile(r"(?i)(postgres(?:ql)?(?:\+\w+)?://[^:/\s]+:)[^@\s]+(?=@)"),
+    re.compile(r"([?&]ticket=)[^&\s'\"]+"),  # Slack Socket Mode websocket URLs
+    re.compile(r"(hooks\.slack\.com/)[^\s'\"]+"),  # Slack response_url / incoming webhooks
 ]
 MASK = "[redacted]"
 

@@ -138,6 +138,11 @@ class SqlDailyQuestions:
         )
         return self.session.exec(stmt).first()
 
+    def posted_ref(self, place: Place, day: date) -> str | None:
+        """The message id of the channel's daily post for a day, once posted."""
+        row = self.session.get(DailyPost, (place.platform, place.workspace, place.channel, day))
+        return row.message_ref if row is not None and row.status == "posted" else None
+
 
 class SqlEvents:
     """EventLog over the processed_event table."""

@@ -257,6 +257,10 @@ class _Daily:
                 return post.question_id
         return self.s.threads.get((place.platform, place.workspace, place.channel, place.thread))
 
+    def posted_ref(self, place: Place, day: date) -> str | None:
+        post = self.s.posts.get((place.platform, place.workspace, place.channel, day))
+        return post.message_ref if post is not None and post.status == "posted" else None
+
 
 class _Claims:
     def __init__(self, state: _State) -> None:

@@ -58,3 +58,14 @@ def test_settings_list_every_secret(monkeypatch) -> None:
 def test_a_filter_does_not_crash_on_bad_format_strings() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "%d items", ("nope",), None)
     assert RedactingFilter([]).filter(record) is True
+
+
+def test_socket_mode_tickets_and_response_urls_are_masked() -> None:
+    logger, stream = capture([])
+    logger.debug(
+        "body: {'url': 'wss://wss-primary.slack.com/link/?ticket=abc-123-secret&app_id=A1'}"
+    )
+    logger.debug("POST https://hooks.slack.com/commands/T1/123/ZZsecretZZ done")
+    out = stream.getvalue()
+    assert "abc-123-secret" not in out and "ZZsecretZZ" not in out
+    assert "app_id=A1" in out and out.count("[redacted]") == 2

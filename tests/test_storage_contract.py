@@ -167,6 +167,21 @@ def test_daily_question_is_fixed_per_day_and_rotates_without_repeats(any_db) -> 
     assert sorted(seen[:3]) == candidates and sorted(seen[3:]) == candidates
 
 
+def test_posted_ref_only_once_the_post_went_out(any_db) -> None:
+    channel = Place("slack", "T1", "C1")
+    day = date(2026, 11, 23)
+    with any_db.transaction() as repo:
+        repo.daily.question_for(channel, day, ["a"])
+        assert repo.daily.posted_ref(channel, day) is None
+        assert repo.claims.claim(channel, day, "w1", T0, timedelta(minutes=5))
+        assert repo.daily.posted_ref(channel, day) is None
+        repo.claims.mark_posted(channel, day, "1700000000.000100", T0)
+    with any_db.transaction() as repo:
+        assert repo.daily.posted_ref(channel, day) == "1700000000.000100"
+        assert repo.daily.posted_ref(channel, day + timedelta(days=1)) is None
+        assert repo.daily.posted_ref(Place("slack", "T1", "C2"), day) is None
+
+
 def test_events_are_new_only_once(any_db) -> None:
     with any_db.transaction() as repo:
         assert repo.events.first_time("slack", "Ev1") is True
