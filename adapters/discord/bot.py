@@ -20,7 +20,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -201,7 +201,7 @@ class Responder:
 class DiscordBot:
     """The coach on Discord: a discord.py client wired to the core and the daily ticker."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, guild_ready_timeout: float = 2.0) -> None:
         self.app = app
         settings = app.settings
         self.token = settings.discord_token.get_secret_value() if settings.discord_token else ""
@@ -216,7 +216,9 @@ class DiscordBot:
         client_class: type[CoachClient] | type[ShardedCoachClient] = (
             ShardedCoachClient if settings.discord_sharded else CoachClient
         )
-        self.client: discord.Client = client_class(intents=intents, allowed_mentions=ALLOWED)
+        self.client: discord.Client = client_class(
+            intents=intents, allowed_mentions=ALLOWED, guild_ready_timeout=guild_ready_timeout
+        )
         self.client.coach_bot = self
         self.tree = app_commands.CommandTree(self.client)
         self.tree.add_command(build_commands(self))
@@ -340,36 +342,16 @@ class DiscordBot:
         self.trace.add("handled", inbound.message_id, f"{len(replies)} replies")
 
     async def _inbound(self, message: discord.Message) -> Inbound:
-        channel = message.channel
-        guild_id = message.guild.id if message.guild else getattr(channel, "guild_id", None)
-        parent: str | None = None
-        owner: str | None = None
-        if isinstance(channel, discord.Thread):
-            parent = str(channel.parent_id)
-            owner = str(channel.owner_id) if channel.owner_id else None
-        elif (
-            guild_id is not None
-            and isinstance(channel, discord.PartialMessageable)
+        facts = thread_facts(message.channel)
+        if (
+            facts is None
+            and guild_of(message) is not None
+            and isinstance(message.channel, discord.PartialMessageable)
             and not message.author.bot
             and message.webhook_id is None
         ):
-            parent, owner = await self._thread_facts(channel.id)
-        author = message.author
-        return Inbound(
-            message_id=str(message.id),
-            author_id=str(author.id),
-            author_name=author.display_name,
-            author_is_bot=author.bot,
-            is_webhook=message.webhook_id is not None,
-            type=message.type.value,
-            content=message.content,
-            guild_id=str(guild_id) if guild_id is not None else None,
-            channel_id=str(channel.id),
-            at=self.app.clock.now(),
-            thread_parent_id=parent,
-            thread_owner_id=owner,
-            is_admin=isinstance(author, discord.Member) and author.guild_permissions.manage_guild,
-        )
+            facts = await self._thread_facts(message.channel.id)  # a thread the cache missed
+        return inbound_from(message, self.app.clock.now(), facts)
 
     async def _thread_facts(self, channel_id: int) -> tuple[str | None, str | None]:
         """(parent id, owner id) of a channel the cache doesn't know; (None, None) if no thread."""
@@ -625,6 +607,45 @@ class DiscordBot:
         except discord.HTTPException as exc:
             log.warning("could not answer a button press: %s", _describe(exc))
         self.trace.add("button", str(interaction.id), kind.value)
+
+
+def guild_of(message: discord.Message) -> int | None:
+    """The guild id of a message, also when the guild is not (yet) cached; None in DMs."""
+    if message.guild is not None:
+        return message.guild.id
+    guild_id = getattr(message.channel, "guild_id", None)
+    return guild_id if isinstance(guild_id, int) else None
+
+
+def thread_facts(channel: object) -> tuple[str | None, str | None] | None:
+    """(parent id, owner id) of a thread; None when the channel is not a known thread."""
+    if isinstance(channel, discord.Thread):
+        return str(channel.parent_id), str(channel.owner_id) if channel.owner_id else None
+    return None
+
+
+def inbound_from(
+    message: discord.Message, at: datetime, facts: tuple[str | None, str | None] | None
+) -> Inbound:
+    """The facts the translators need from a discord.py message."""
+    author = message.author
+    guild_id = guild_of(message)
+    parent, owner = facts or (None, None)
+    return Inbound(
+        message_id=str(message.id),
+        author_id=str(author.id),
+        author_name=author.display_name,
+        author_is_bot=author.bot,
+        is_webhook=message.webhook_id is not None,
+        type=message.type.value,
+        content=message.content,
+        guild_id=str(guild_id) if guild_id is not None else None,
+        channel_id=str(message.channel.id),
+        at=at,
+        thread_parent_id=parent,
+        thread_owner_id=owner,
+        is_admin=isinstance(author, discord.Member) and author.guild_permissions.manage_guild,
+    )
 
 
 def _describe(exc: discord.HTTPException) -> str:

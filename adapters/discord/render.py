@@ -24,7 +24,6 @@ EMBED_TOTAL = 6000
 THREAD_NAME = 100
 CUT = " …"
 GREEN, AMBER, RED, BLUE = 0x2ECC71, 0xF1C40F, 0xE74C3C, 0x5865F2
-NO_MENTIONS: dict[str, Any] = {"parse": [], "users": [], "roles": [], "replied_user": False}
 
 
 @dataclass(frozen=True)

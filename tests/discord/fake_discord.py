@@ -328,9 +328,7 @@ class FakeDiscord:
             return _json({"message": "Internal Server Error", "code": 0}, fault.status)
         return response
 
-    async def _route(
-        self, method: str, path: str, body: Any, query: Any
-    ) -> web.Response:
+    async def _route(self, method: str, path: str, body: Any, query: Any) -> web.Response:
         parts = path.strip("/").split("/")
         if path == "/users/@me" and method == "GET":
             self.login_attempts += 1
@@ -366,7 +364,7 @@ class FakeDiscord:
         if parts[:1] == ["channels"] and parts[2:] == ["threads"] and method == "POST":
             return await self._thread_without_message(parts[1], body)
         if path == "/users/@me/channels" and method == "POST":
-            return _json(self._dm_with(body["recipient_id"]))
+            return _json(self._dm_with(str(body["recipient_id"])))
         if parts[:1] == ["interactions"] and parts[3:] == ["callback"]:
             return self._callback(parts[1], parts[2], body)
         if parts[:1] == ["webhooks"]:

@@ -56,7 +56,7 @@ def make_bot(
     fake: FakeDiscord, bank: Bank, database: object, clock: FakeClock, **extra: Any
 ) -> DiscordBot:
     app = build_app(settings_for(fake, **extra), bank, database, clock)  # type: ignore[arg-type]
-    return DiscordBot(app)
+    return DiscordBot(app, guild_ready_timeout=0.05)
 
 
 async def start_bot(bot: DiscordBot, fake: FakeDiscord) -> asyncio.Task[None]:
