@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from adapters.discord import logs
 from adapters.discord.render import (
     Outgoing,
     button_style,
+    only_notes,
     personal_thread_name,
     render_reply,
     thread_name,
@@ -596,11 +598,13 @@ class DiscordBot:
             responder = Responder(interaction, ephemeral=False)
             responder.filled = True  # a silent defer leaves no message to fill
             channel = self._channel_of(interaction)
+            in_guild = interaction.guild_id is not None
+            quiet = in_guild and only_notes(replies)
             index = 0
             for reply in replies:
                 for out in render_reply(reply):
-                    if out.private and interaction.guild_id is not None:
-                        await responder.send(out)
+                    if in_guild and (out.private or quiet):
+                        await responder.send(dataclasses.replace(out, private=True))
                     else:
                         await self._send(channel, out, reply_nonce(action.event_id, index))
                     index += 1

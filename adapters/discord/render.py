@@ -191,6 +191,12 @@ def _markup(reply: Reply) -> str:
     return reply.text
 
 
+def only_notes(replies: list[Reply]) -> bool:
+    """True when a button press produced only notes (nothing to skip, end-of-thread summary):
+    those are shown to the presser alone, not to the whole thread."""
+    return all(r.kind in (ReplyKind.INFO, ReplyKind.ERROR) for r in replies)
+
+
 def button_style(kind: ActionKind) -> str:
     """primary for the way forward, secondary for the rest."""
     return "primary" if kind is ActionKind.NEXT else "secondary"

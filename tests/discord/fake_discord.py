@@ -91,6 +91,7 @@ class Session:
     seq: int = 0
     events: list[dict[str, Any]] = field(default_factory=list)
     ws: web.WebSocketResponse | None = None
+    dead: bool = False  # invalidated: never resumed, receives nothing
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -583,7 +584,7 @@ class FakeDiscord:
                 self.resumes.append(data)
                 self._bump()
                 found = self.sessions.get(data.get("session_id", ""))
-                if found is None or data.get("token") != self.token:
+                if found is None or found.dead or data.get("token") != self.token:
                     await ws.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
                     continue
                 session = found
@@ -643,14 +644,11 @@ class FakeDiscord:
         )
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event on every live session (as Discord does for each shard session)."""
+        """Send an event on every session: two processes on one shard both get it, and a
+        session that is disconnected keeps it for its RESUME."""
         for session in list(self.sessions.values()):
-            if session.ws is not None and not session.ws.closed:
+            if not session.dead:
                 await self._send(session, event, data)
-                return
-        # Nobody connected: keep it on the newest session for a later RESUME.
-        if self.sessions:
-            await self._send(self.current(), event, data)
 
     async def send_ready_again(self) -> None:
         await self._send_ready(self.current())
@@ -662,9 +660,10 @@ class FakeDiscord:
             await ws.close(code=code)
 
     async def invalidate_session(self) -> None:
-        ws = self.current().ws
-        assert ws is not None
-        await ws.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
+        session = self.current()
+        session.dead = True
+        assert session.ws is not None
+        await session.ws.send_str(json.dumps({"op": 9, "d": False, "s": None, "t": None}))
 
     # ------------------------------------------------------------------ what users do
     def users(self) -> list[dict[str, Any]]:

@@ -141,8 +141,10 @@ def test_full_daily_thread(drift_bank: Bank, sqlite_db: SqlDatabase, tmp_path: P
             assert f.bot_messages(thread_id)[-1]["content"].startswith("**Model answer — ")
 
             rec.user(f.alice, "the thread", "[button] Skip")
-            await button_done(r, await f.click(f.alice, feedback3, "prodml:skip"))
-            assert "whole thread" in f.bot_messages(thread_id)[-1]["content"]
+            skip = await button_done(r, await f.click(f.alice, feedback3, "prodml:skip"))
+            assert skip.followups[0]["content"] == "Skipped."
+            assert "whole thread" in skip.followups[1]["content"]  # shown to alice only
+            assert all(m["ephemeral"] for m in skip.followups)
 
             rec.user(f.bob, "the thread", "I'd monitor accuracy and retrain every week")
             await said(r, f.bob, thread_id, "I'd monitor accuracy and retrain every week")
