@@ -174,6 +174,7 @@ class FakeDiscord:
     def __init__(self, token: str = p.BOT_TOKEN, *, message_content_enabled: bool = True) -> None:
         self.token = token
         self.message_content_enabled = message_content_enabled
+        self.gateway_rejects_token = False  # a token revoked after login: close 4004
         self.app_id = p.snowflake()
         self.bot = p.user(self.app_id, "prodml-coach", bot=True)
         self.guild_id = p.snowflake()
@@ -569,7 +570,7 @@ class FakeDiscord:
             elif op == 2:
                 self.identifies.append(data)
                 self._bump()
-                if data.get("token") != self.token:
+                if data.get("token") != self.token or self.gateway_rejects_token:
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
                 wants_content = int(data.get("intents", 0)) & p.INTENT_MESSAGE_CONTENT
