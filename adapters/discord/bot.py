@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -87,7 +88,7 @@ def use_endpoints(api_url: str | None, gateway_url: str | None) -> None:
 class Trace:
     """What the bot did with each event, for logs and for tests to await instead of sleeping."""
 
-    entries: list[tuple[str, str, str]] = field(default_factory=list)
+    entries: deque[tuple[str, str, str]] = field(default_factory=lambda: deque(maxlen=5000))
     _changed: asyncio.Event | None = None
 
     def add(self, kind: str, ref: str, detail: str = "") -> None:
@@ -109,11 +110,13 @@ class Trace:
                 self._changed = asyncio.Event()
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise TimeoutError(f"timed out; trace so far: {self.entries[-10:]}")
+                raise TimeoutError(f"timed out; trace so far: {list(self.entries)[-10:]}")
             try:
                 await asyncio.wait_for(self._changed.wait(), remaining)
             except TimeoutError:
-                raise TimeoutError(f"timed out; trace so far: {self.entries[-10:]}") from None
+                raise TimeoutError(
+                    f"timed out; trace so far: {list(self.entries)[-10:]}"
+                ) from None
 
 
 class _Hooks:
@@ -358,6 +361,8 @@ class DiscordBot:
     async def _thread_facts(self, channel_id: int) -> tuple[str | None, str | None]:
         """(parent id, owner id) of a channel the cache doesn't know; (None, None) if no thread."""
         if channel_id not in self._thread_cache:
+            if len(self._thread_cache) > 10_000:
+                self._thread_cache.clear()
             try:
                 fetched = await self.client.fetch_channel(channel_id)
             except discord.HTTPException as exc:

@@ -112,3 +112,34 @@ def test_someone_elses_button_press_is_answered_privately(
             assert note["content"].startswith("There's nothing open to skip")
 
     run(scenario())
+
+
+def test_help_is_private_and_dm_commands_use_the_dm_place(
+    drift_bank: Bank, sqlite_db: SqlDatabase
+) -> None:
+    async def scenario() -> None:
+        async with running(drift_bank, sqlite_db) as r:
+            f = r.fake
+            helped = await slash_done(r, await f.slash(f.bob, f.channel_id, "help"))
+            assert (
+                helped.deferred_ephemeral
+                and "mock [track] [level]" in helped.followups[0]["content"]
+            )
+            f._dm_with(f.bob["id"])
+            dm = f.dm_channel_of(f.bob)
+            streak = await slash_done(r, await f.slash(f.bob, dm, "streak"))
+            assert streak.followups[0]["content"].startswith("No streak yet")
+            refused = await slash_done(r, await f.slash(f.admin, f.channel_id, "schedule"))
+            assert refused.followups[0]["content"].startswith("Daily questions are off")
+            f._dm_with(f.admin["id"])
+            in_dm = await slash_done(
+                r,
+                await f.slash(f.admin, f.dm_channel_of(f.admin), "schedule", {"settings": "off"}),
+            )
+            # No Manage Server in a DM (there is no server): refused, nothing saved.
+            assert (
+                "admins" in in_dm.followups[0]["content"]
+                or "channel" in in_dm.followups[0]["content"]
+            )
+
+    run(scenario())
