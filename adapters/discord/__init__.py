@@ -1,0 +1,1 @@
+"""The Discord adapter: pure translators (translate, render), a thin discord.py layer."""
