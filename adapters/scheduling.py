@@ -11,15 +11,35 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.daily import DailyService, DuePost
+from bot.digest import DigestService, DueDigest
 from bot.ports import Clock
+from bot.reminders import DueReminder, ReminderService
+
+if TYPE_CHECKING:
+    from coach.bootstrap import App
 
 log = logging.getLogger(__name__)
 Publish = Callable[[DuePost], Awaitable[str]]
+SendDM = Callable[[DueReminder], Awaitable[None]]
+PostDigest = Callable[[DueDigest], Awaitable[str]]
+
+
+@dataclass
+class Extras:
+    """Optional jobs beside the daily post: evening reminders and the weekly digest."""
+
+    reminders: ReminderService | None = None
+    send_dm: SendDM | None = None
+    digests: DigestService | None = None
+    post_digest: PostDigest | None = None
 
 
 class DailyTicker:
@@ -33,8 +53,10 @@ class DailyTicker:
         clock: Clock,
         interval: float = 30.0,
         concurrency: int = 16,
+        extras: Extras | None = None,
     ) -> None:
         self.service = service
+        self.extras = extras or Extras()
         self.platform = platform
         self.publish = publish
         self.clock = clock
@@ -82,7 +104,10 @@ class DailyTicker:
             return True
 
     async def tick(self) -> int:
-        """Post every channel-day this process claims now; returns how many went out."""
+        """Post every channel-day this process claims now; returns how many went out.
+
+        Digests and reminders run after the daily posts, in the same tick.
+        """
         try:
             due = await asyncio.to_thread(self.service.due, self.platform, self.clock.now())
         except Exception:
@@ -90,4 +115,62 @@ class DailyTicker:
             return 0
         gate = asyncio.Semaphore(self.concurrency)
         results = await asyncio.gather(*(self._post_one(p, gate) for p in due))
+        await self._digests()
+        await self._reminders()
         return sum(results)
+
+    async def _digests(self) -> None:
+        digests, post = self.extras.digests, self.extras.post_digest
+        if digests is None or post is None:
+            return
+        try:
+            due = await asyncio.to_thread(digests.due, self.platform, self.clock.now())
+        except Exception:
+            log.exception("weekly digest tick failed")
+            return
+        for digest in due:
+            try:
+                ref = await post(digest)
+            except Exception as exc:  # released for a retry within the grace window
+                await asyncio.to_thread(digests.failed, digest, f"{type(exc).__name__}: {exc}")
+            else:
+                await asyncio.to_thread(digests.posted, digest, ref)
+
+    async def _reminders(self) -> None:
+        reminders, send = self.extras.reminders, self.extras.send_dm
+        if reminders is None or send is None:
+            return
+        try:
+            due = await asyncio.to_thread(reminders.due, self.platform, self.clock.now())
+        except Exception:
+            log.exception("reminder tick failed")
+            return
+        for reminder in due:
+            try:
+                await send(reminder)
+            except Exception as exc:  # a reminder is a courtesy: log it and move on
+                log.warning(
+                    "could not send a reminder to %s: %s", reminder.who.user, type(exc).__name__
+                )
+
+
+def make_ticker(
+    app: App,
+    platform: str,
+    publish: Publish,
+    send_dm: SendDM | None = None,
+    post_digest: PostDigest | None = None,
+) -> DailyTicker:
+    """The timer for one platform, with its services built from the app's settings."""
+    settings = app.settings
+    grace = timedelta(minutes=settings.daily_grace_minutes)
+    extras = Extras(
+        reminders=ReminderService(app.database, app.timezone) if send_dm else None,
+        send_dm=send_dm,
+        digests=DigestService(app.bank, app.database, grace) if post_digest else None,
+        post_digest=post_digest,
+    )
+    service = DailyService(app.bank, app.database, settings.worker_name(), grace=grace)
+    return DailyTicker(
+        service, platform, publish, app.clock, settings.daily_tick_seconds, extras=extras
+    )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from bot import info
 from bot.bank.loader import Bank
@@ -43,7 +43,7 @@ class CoachConfig:
 
     default_timezone: str = "UTC"
     mock_questions: int = 3
-    help_extra: str = ""
+    help_extra: Mapping[str, str] = field(default_factory=dict)  # extra help lines per platform
 
 
 def _key(place: Place, user: str) -> ConversationKey:
@@ -194,7 +194,7 @@ class Coach:
             record_standing(
                 repo, turn.who, turn.place.channel, not turn.is_dm, day, awarded, channel.rest_days
             )
-            replies = [_with_points(r, awarded, record.revealed) for r in replies]
+            replies = [_with_points(r, awarded, points, record.revealed) for r in replies]
         if outcome.scorecard is not None:
             repo.scorecards.add(turn.who, outcome.scorecard)
         return replies
@@ -208,7 +208,8 @@ class Coach:
         if command.error:
             return [Reply(command.error, ReplyKind.ERROR, private=True)]
         if command.name not in SESSION_COMMANDS:
-            return [handle_command(turn, command, self.bank, self.config.help_extra)]
+            extra = self.config.help_extra.get(turn.place.platform, "")
+            return [handle_command(turn, command, self.bank, extra)]
         if command.name == "today":
             return self._apply(turn, conv, self._today(turn))
         if command.name == "mock":
@@ -225,7 +226,9 @@ class Coach:
         return self._apply(turn, conv, Answer(text))
 
     def _today(self, turn: Turn) -> StartDaily:
-        day = local_day(turn.now, zone(self.config.default_timezone))
+        channel = turn.repo.channels.get(turn.channel)
+        day_zone = channel.timezone if channel.enabled else self.config.default_timezone
+        day = local_day(turn.now, zone(day_zone))
         question_id = turn.repo.daily.question_for(turn.channel, day, daily_candidates(self.bank))
         answered = turn.repo.answers.answered_steps(turn.who).get(question_id, set())
         steps = len(self.bank.question(question_id).steps)
@@ -245,11 +248,13 @@ class Coach:
         return StartMock(tuple(ids), track, level or None)
 
 
-def _with_points(reply: Reply, awarded: int, revealed: bool) -> Reply:
+def _with_points(reply: Reply, awarded: int, possible: int, revealed: bool) -> Reply:
     if reply.kind is not ReplyKind.FEEDBACK or reply.card is None:
         return reply
     if awarded:
         note = f"+{awarded} points"
+    elif possible == 0 and not revealed:
+        note = "no points for this score yet — the tips below show what would earn them"
     elif revealed:
         note = "No points for this step: the model answer was shown before you answered."
     else:

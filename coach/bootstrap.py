@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -60,14 +61,16 @@ def build_app(
     bank: Bank,
     database: Database,
     clock: Clock | None = None,
-    help_extra: str = "",
+    help_extra: Mapping[str, str] | None = None,
 ) -> App:
     """Wire the coach from its parts; tests pass fakes for the database and clock."""
     clock = clock or SystemClock()
     timezone = settings.timezone or detect_timezone()
     scorer = Scorer(bank)
     config = CoachConfig(
-        default_timezone=timezone, mock_questions=settings.mock_questions, help_extra=help_extra
+        default_timezone=timezone,
+        mock_questions=settings.mock_questions,
+        help_extra=dict(help_extra or {}),
     )
     coach = Coach(bank, scorer, database, clock, config)
     return App(settings, bank, scorer, database, clock, coach, timezone)

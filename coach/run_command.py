@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from types import ModuleType
 from typing import cast
 
 from adapters.console.coach import HELP_EXTRA, ConsoleCoach
@@ -24,10 +25,13 @@ log = logging.getLogger(__name__)
 Serve = Callable[[App, asyncio.Event], Awaitable[None]]
 
 
+def _module(platform: str) -> ModuleType:
+    return importlib.import_module(f"adapters.{platform}.runner")
+
+
 def _server(platform: str) -> Serve:
     """The `serve(app, stop)` coroutine function of a platform adapter."""
-    module = importlib.import_module(f"adapters.{platform}.runner")
-    return cast(Serve, module.serve)
+    return cast(Serve, _module(platform).serve)
 
 
 async def serve_platforms(app: App, platforms: list[str]) -> None:
@@ -49,11 +53,12 @@ def run_command(settings: Settings, bank: Bank, force_console: bool) -> int:
     database = SqlDatabase(settings.database_url)
     try:
         if platforms == ["console"]:
-            app = build_app(settings, bank, database, help_extra=HELP_EXTRA)
+            app = build_app(settings, bank, database, help_extra={"console": HELP_EXTRA})
             console = ConsoleCoach(app.coach, console_user(settings), app.clock)
             where = f"database {mask_url(settings.database_url)}, timezone {app.timezone}"
             return run_console(console, sys.stdin, sys.stdout, where)
-        app = build_app(settings, bank, database)
+        extras = {p: getattr(_module(p), "HELP_EXTRA", "") for p in platforms}
+        app = build_app(settings, bank, database, help_extra=extras)
         log.info("starting %s", ", ".join(platforms))
         asyncio.run(serve_platforms(app, platforms))
         return 0

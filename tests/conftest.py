@@ -71,7 +71,7 @@ def make_console(
 ) -> ConsoleCoach:
     """The terminal coach wired through the composition root with test doubles."""
     settings = Settings(timezone=timezone, console_user=user, mock_questions=2)
-    app = build_app(settings, bank, database, clock, help_extra=HELP_EXTRA)  # type: ignore[arg-type]
+    app = build_app(settings, bank, database, clock, help_extra={"console": HELP_EXTRA})  # type: ignore[arg-type]
     return ConsoleCoach(app.coach, user, clock)
 
 

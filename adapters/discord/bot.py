@@ -22,7 +22,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -53,10 +53,12 @@ from adapters.discord.translate import (
     to_action,
     to_message,
 )
-from adapters.scheduling import DailyTicker
+from adapters.scheduling import make_ticker
 from bot.bank.schema import Level
-from bot.daily import DailyService, DuePost
+from bot.daily import DuePost
+from bot.digest import DueDigest
 from bot.messages import SESSION_BUTTONS, ActionKind, Button, Message, Place, Reply, ReplyKind
+from bot.reminders import DueReminder
 from coach.bootstrap import App
 
 log = logging.getLogger(__name__)
@@ -64,7 +66,7 @@ log = logging.getLogger(__name__)
 ALLOWED = discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=False)
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 ALREADY_ACKNOWLEDGED = 40060
-PRIVATE_COMMANDS = frozenset({"today", "mock", "streak", "schedule", "help"})
+PRIVATE_COMMANDS = frozenset({"today", "mock", "streak", "remind", "schedule", "help"})
 STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary}
 SORRY = "Something went wrong on my side and nothing was recorded. Please try again in a minute."
 AnyInteraction = discord.Interaction[Any]
@@ -227,17 +229,8 @@ class DiscordBot:
         self.client.coach_bot = self
         self.tree = app_commands.CommandTree(self.client)
         self.tree.add_command(build_commands(self))
-        self.ticker = DailyTicker(
-            DailyService(
-                app.bank,
-                app.database,
-                settings.worker_name(),
-                grace=timedelta(minutes=settings.daily_grace_minutes),
-            ),
-            PLATFORM,
-            self.publish,
-            app.clock,
-            settings.daily_tick_seconds,
+        self.ticker = make_ticker(
+            app, PLATFORM, self.publish, self.send_reminder, self.post_digest
         )
         self.trace = Trace()
         self.setups = 0
@@ -325,6 +318,29 @@ class DiscordBot:
             await self._send(thread, extra, nonce(f"{post.key}#{index}"))
         self.trace.add("published", thread_id, post.place.channel)
         return thread_id
+
+    async def send_reminder(self, reminder: DueReminder) -> None:
+        """DM an evening streak reminder (the claim in the database makes it once a day)."""
+        data = await self.client.http.start_private_message(int(reminder.who.user))
+        dm = self.client.get_partial_messageable(int(data["id"]), type=discord.ChannelType.private)
+        day = f"{self.app.clock.now():%Y-%m-%d}"
+        for index, part in enumerate(render_reply(reminder.reply)):
+            await self._send(dm, part, nonce(f"{reminder.key}:{day}#{index}"))
+
+    async def post_digest(self, digest: DueDigest) -> str:
+        """Post a channel's weekly digest with a deterministic nonce."""
+        channel = self.client.get_partial_messageable(
+            int(digest.place.channel),
+            guild_id=int(digest.place.workspace),
+            type=discord.ChannelType.text,
+        )
+        parts = render_reply(digest.reply)
+        first = await self._send(channel, parts[0], nonce(digest.key))
+        if first is None:
+            raise RuntimeError(f"Discord refused the weekly digest in {digest.place.channel}")
+        for index, extra in enumerate(parts[1:], start=1):
+            await self._send(channel, extra, nonce(f"{digest.key}#{index}"))
+        return str(first.id)
 
     # ------------------------------------------------------------------ messages
     async def on_message(self, message: discord.Message) -> None:
@@ -594,6 +610,7 @@ class DiscordBot:
                 user.display_name,
                 self.app.clock.now(),
                 str(interaction.id),
+                is_dm=interaction.guild is None,
             )
             try:
                 replies = await asyncio.to_thread(self.app.coach.act, action)
@@ -674,6 +691,11 @@ def build_commands(bot: DiscordBot) -> app_commands.Group:
         app_commands.Choice(name="this week", value="week"),
         app_commands.Choice(name="this month", value="month"),
         app_commands.Choice(name="all time", value="all"),
+        app_commands.Choice(name="streaks", value="streaks"),
+    ]
+    scope_choices = [
+        app_commands.Choice(name="this channel", value="channel"),
+        app_commands.Choice(name="the whole server", value="workspace"),
     ]
 
     @group.command(name="today", description="Today's question (opens a thread for you)")
@@ -702,15 +724,24 @@ def build_commands(bot: DiscordBot) -> app_commands.Group:
     async def streak(interaction: AnyInteraction) -> None:
         await bot.on_slash(interaction, "streak", {})
 
-    @group.command(name="leaderboard", description="Top ten of this server")
+    @group.command(name="leaderboard", description="Top ten of this channel or server")
     @app_commands.describe(period="Which period (default: this week)")
-    @app_commands.choices(period=period_choices)
+    @app_commands.choices(period=period_choices, scope=scope_choices)
     async def leaderboard(
-        interaction: AnyInteraction, period: app_commands.Choice[str] | None = None
+        interaction: AnyInteraction,
+        period: app_commands.Choice[str] | None = None,
+        scope: app_commands.Choice[str] | None = None,
     ) -> None:
         await bot.on_slash(
-            interaction, "leaderboard", {"period": period.value if period else None}
+            interaction,
+            "leaderboard",
+            {"period": period.value if period else None, "scope": scope.value if scope else None},
         )
+
+    @group.command(name="remind", description="An evening DM when your streak needs an answer")
+    @app_commands.describe(setting="on, off, or on 20:30 (your local time)")
+    async def remind(interaction: AnyInteraction, setting: str | None = None) -> None:
+        await bot.on_slash(interaction, "remind", {"setting": setting})
 
     @group.command(
         name="schedule",
@@ -726,5 +757,5 @@ def build_commands(bot: DiscordBot) -> app_commands.Group:
     async def help_command(interaction: AnyInteraction) -> None:
         await bot.on_slash(interaction, "help", {})
 
-    del today, mock, streak, leaderboard, schedule, help_command
+    del today, mock, streak, leaderboard, remind, schedule, help_command
     return group

@@ -19,7 +19,7 @@ DM_WORKSPACE = "@me"  # Discord's own name for "no server": DMs belong to no gui
 ANSWERABLE_TYPES = frozenset({0, 19})  # MessageType.default and MessageType.reply
 NONCE_LENGTH = 25  # Discord rejects longer nonces
 CUSTOM_ID_PREFIX = "prodml:"
-SLASH_COMMANDS = ("today", "mock", "streak", "leaderboard", "schedule", "help")
+SLASH_COMMANDS = ("today", "mock", "streak", "leaderboard", "remind", "schedule", "help")
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,9 @@ def slash_text(command: str, options: Mapping[str, str | None]) -> str:
     if command == "mock":
         args = [options.get("track"), options.get("level")]
     elif command == "leaderboard":
-        args = [options.get("period")]
+        args = [options.get("period"), options.get("scope")]
+    elif command == "remind":
+        args = [options.get("setting")]
     elif command == "schedule":
         args = [options.get("settings")]
     else:
@@ -158,6 +160,7 @@ def to_action(
     user_name: str,
     at: datetime,
     interaction_id: str,
+    is_dm: bool = False,
 ) -> Action:
     """A button press as a core Action."""
     return Action(
@@ -167,6 +170,7 @@ def to_action(
         at,
         event_id=interaction_event_id(interaction_id),
         user_name=user_name,
+        is_dm=is_dm,
     )
 
 

@@ -34,15 +34,18 @@ from adapters.slack.web import CONNECTION_ERRORS, DAILY_EVENT, Poster, error_cod
 from bot.bank.loader import Bank
 from bot.coach import Coach
 from bot.daily import DuePost
+from bot.digest import DueDigest
 from bot.info import help_reply
 from bot.messages import Message, Place, Reply, ReplyKind
 from bot.ports import Clock
+from bot.reminders import DueReminder
 
 log = logging.getLogger(__name__)
 USER_CACHE_SECONDS = 600.0
 SLACK_HELP = (
     "In Slack: `/coach today`, `/coach mock [track] [level]`, `/coach streak`, "
-    "`/coach leaderboard [week|month|all]`, `/coach schedule …` (admins), `/coach help`.\n"
+    "`/coach leaderboard [week|month|all|streaks] [channel|workspace]`, `/coach remind on`, "
+    "`/coach season`, `/coach schedule …` (admins), `/coach help`.\n"
     "Answer the daily question in its thread; mock interviews run in our DM, where you can also "
     "type any command above without the slash."
 )
@@ -412,6 +415,20 @@ class SlackCoach:
         message = render_reply(post.reply)
         try:
             return await self.poster.post(channel, message, key=post.key, event_type=DAILY_EVENT)
+        except SlackApiError as exc:
+            raise PublishError(f"chat.postMessage in {channel}: {error_code(exc)}") from None
+
+    async def send_reminder(self, reminder: DueReminder) -> None:
+        """DM an evening streak reminder (one per user and day; the claim is in the database)."""
+        channel = await self.open_dm(reminder.who.user)
+        key = f"{reminder.key}:{self.clock.now():%Y-%m-%d}"
+        await self.poster.post(channel, render_reply(reminder.reply, in_dm=True), key=key)
+
+    async def post_digest(self, digest: DueDigest) -> str:
+        """Post a channel's weekly digest (tagged with its key like the daily post)."""
+        channel = digest.place.channel
+        try:
+            return await self.poster.post(channel, render_reply(digest.reply), key=digest.key)
         except SlackApiError as exc:
             raise PublishError(f"chat.postMessage in {channel}: {error_code(exc)}") from None
 

@@ -12,7 +12,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -20,15 +19,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.errors import PlatformStartupError
-from adapters.scheduling import DailyTicker
-from adapters.slack.bot import Identity, SlackCoach
+from adapters.scheduling import DailyTicker, make_ticker
+from adapters.slack.bot import SLACK_HELP, Identity, SlackCoach
 from adapters.slack.http import make_web_app
 from adapters.slack.translate import PLATFORM
 from adapters.slack.web import CONNECTION_ERRORS, Sleep, api_url, error_code, make_client
-from bot.daily import DailyService
 from coach.bootstrap import App
 
 log = logging.getLogger(__name__)
+HELP_EXTRA = SLACK_HELP
 
 
 @dataclass
@@ -134,13 +133,7 @@ async def build_runtime(
         identity,
         admins=frozenset(settings.slack_admins),
     )
-    service = DailyService(
-        app.bank,
-        app.database,
-        settings.worker_name(),
-        grace=timedelta(minutes=settings.daily_grace_minutes),
-    )
-    ticker = DailyTicker(service, PLATFORM, coach.publish, app.clock, settings.daily_tick_seconds)
+    ticker = make_ticker(app, PLATFORM, coach.publish, coach.send_reminder, coach.post_digest)
     return SlackRuntime(
         coach,
         ticker,

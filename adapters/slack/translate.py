@@ -18,7 +18,18 @@ from bot.messages import Action, ActionKind, Message, Place
 
 PLATFORM = "slack"
 SLASH_COMMAND = "/coach"
-SUBCOMMANDS = ("today", "mock", "streak", "leaderboard", "schedule", "help", "history", "timezone")
+SUBCOMMANDS = (
+    "today",
+    "mock",
+    "streak",
+    "leaderboard",
+    "schedule",
+    "help",
+    "history",
+    "timezone",
+    "remind",
+    "season",
+)
 # Message subtypes that still carry a person's answer; every other subtype (message_changed,
 # message_deleted, bot_message, channel_join, …) is ignored.
 ANSWER_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
