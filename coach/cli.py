@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true", help="one JSON object per line")
     sch = csub.add_parser("schema", help="print the JSON Schema of a pack file")
     sch.add_argument("--output", type=Path)
+    sts = csub.add_parser("stats", help="counts by topic, level and skill tag")
+    sts.add_argument("--json", action="store_true")
     chk = csub.add_parser("check", help="model answers score high, stuffing/padding probes low")
     chk.add_argument("--verbose", action="store_true")
 
@@ -73,6 +75,8 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
     bank = load_bank_or_exit(settings)
     if args.content_command == "list":
         return content_commands.list_command(bank, args.json)
+    if args.content_command == "stats":
+        return content_commands.stats_command(bank, args.json)
     return content_commands.check_command(bank, args.verbose)
 
 
@@ -106,6 +110,14 @@ def _configure_logging(settings: Settings) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `coach` command."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # e.g. `coach content list | head`
+        sys.stderr.close()
+        return 0
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.bank.loader import Bank, validate
+from bot.bank.quality import DUPLICATE_THRESHOLD, coverage, highest_overlap, near_duplicates
 from bot.bank.schema import Pack
 from bot.scoring.probes import padding_probe, stuffing_probe
 from bot.scoring.scorer import Scorer
@@ -100,6 +102,32 @@ def check_bank(bank: Bank) -> list[StepCheck]:
     return checks
 
 
+def stats_command(bank: Bank, as_json: bool, out: TextIO | None = None) -> int:
+    """Counts by topic, level, step kind and skill tag, so a team can see the coverage."""
+    out = out or sys.stdout
+    cov = coverage(bank)
+    if as_json:
+        print(json.dumps(asdict(cov), sort_keys=True), file=out)
+        return 0
+    print(
+        f"{cov.questions} questions, {cov.steps} steps, {cov.criteria} criteria, "
+        f"{len(cov.by_topic)} topics, {len(cov.by_skill)} skill tags",
+        file=out,
+    )
+    sections: tuple[tuple[str, dict[str, int], Mapping[str, str]], ...] = (
+        ("By topic", cov.by_topic, bank.topics),
+        ("By level", cov.by_level, {}),
+        ("By step kind", cov.by_kind, {}),
+        ("By skill tag (criteria)", cov.by_skill, {}),
+    )
+    for title, counts, labels in sections:
+        print(f"\n{title}:", file=out)
+        for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            label = labels.get(name, name)
+            print(f"  {label:40} {count:4}", file=out)
+    return 0
+
+
 def check_command(bank: Bank, verbose: bool, out: TextIO | None = None) -> int:
     """Print rubric check failures (or every step with --verbose); exit 1 on any failure."""
     out = out or sys.stdout
@@ -118,4 +146,17 @@ def check_command(bank: Bank, verbose: bool, out: TextIO | None = None) -> int:
         f"(model answer ≥ {MODEL_ANSWER_MIN}, every criterion met, probes < {PROBE_MAX}).",
         file=out,
     )
-    return 1 if failures else 0
+    duplicates = near_duplicates(bank)
+    for dup in duplicates:
+        print(
+            f"FAIL near-duplicate prompts {dup.first} ~ {dup.second} (overlap {dup.score})",
+            file=out,
+        )
+    top = highest_overlap(bank)
+    if top is not None:
+        print(
+            f"most similar prompts: {top.first} ~ {top.second} (overlap {top.score}; "
+            f"limit {DUPLICATE_THRESHOLD})",
+            file=out,
+        )
+    return 1 if failures or duplicates else 0
