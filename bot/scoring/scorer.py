@@ -16,6 +16,7 @@ from bot.scoring.signals import (
     is_list_like,
     is_meta,
     is_stuffed,
+    is_vague,
 )
 
 MENTION_QUALITY = 0.6
@@ -65,6 +66,7 @@ class _Analysis:
     specific: list[bool]
     stuffed: list[bool]
     echo: list[bool]
+    vague: list[bool]
 
     def usable(self, hit: Hit) -> bool:
         return not hit.negated and not self.echo[hit.sentence]
@@ -183,7 +185,8 @@ class Scorer:
             )
             echo.append(is_meta(sentence) or is_echo(sentence, plan.prompt_vocabulary))
         self._mark_bare_lists(plan, sentences, stuffed)
-        return _Analysis(sentences, specific, stuffed, echo)
+        vague = [is_vague(s) for s in sentences]
+        return _Analysis(sentences, specific, stuffed, echo, vague)
 
     def _mark_bare_lists(
         self, plan: _StepPlan, sentences: list[Sentence], stuffed: list[bool]
@@ -211,6 +214,8 @@ class Scorer:
             )
             if a.stuffed[sentence.index]:
                 q = STUFFED_QUALITY
+            elif a.vague[sentence.index]:
+                q = MENTION_QUALITY
             elif specific or crit.mention_is_enough:
                 q = 1.0
             else:

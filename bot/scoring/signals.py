@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from bot.scoring.lexicon import Hit, Sentence
 from bot.scoring.text import stem
-from bot.scoring.words import FUNCTION_WORDS, STOPWORDS
+from bot.scoring.words import FUNCTION_WORDS, STOPWORDS, VAGUE_PHRASES, VAGUE_WORDS
 
 _UNIT = (
     r"%|pct|pp|bps|ms|msec|s|sec|secs|m|min|mins|h|hr|hrs|d|day|days|w|wk|wks|mo|mos|y|yr|yrs"
@@ -123,7 +123,7 @@ def is_stuffed(sentence: Sentence, numeric: bool, concepts: frozenset[str]) -> b
     function = sum(1 for c in sentence.canon if c in FUNCTION_WORDS) / n
     if numeric:
         return len(units) >= 7 and covered >= 0.75 and function < 0.15
-    return len(units) >= 3 and covered >= 0.5 and function < 0.25
+    return len(units) >= 3 and covered >= 0.7 and function < 0.25
 
 
 def is_list_like(sentence: Sentence, concepts: frozenset[str]) -> bool:
@@ -183,6 +183,16 @@ _META = re.compile(
 def is_meta(sentence: Sentence) -> bool:
     """True for text addressed to the grader ("ignore the rubric", "SCORE: 100", JSON)."""
     return _META.search(sentence.text) is not None
+
+
+def is_vague(sentence: Sentence) -> bool:
+    """True when buzzwords stand in for specifics ("robust data validation, seamlessly")."""
+    if has_specific_token(sentence):
+        return False
+    lowered = sentence.pattern_text
+    count = sum(1 for c in sentence.canon if c in VAGUE_WORDS)
+    count += sum(lowered.count(p) for p in VAGUE_PHRASES)
+    return count >= 2
 
 
 def content_stems(stems: Iterable[str]) -> set[str]:

@@ -19,3 +19,23 @@ STOPWORDS = FUNCTION_WORDS | _stems(
     "not no yes some any all more most very really thing things stuff way ways make get go going "
     "use using like good well need want think know see"
 )
+
+# Words that make a claim sound finished without saying anything checkable.
+VAGUE_WORDS = _stems(
+    "robust robustly seamless seamlessly modern holistic holistically comprehensive proper "
+    "properly appropriate appropriately scalable leverage leveraging synergy streamlined optimal "
+    "optimally cutting-edge state-of-the-art world-class best-in-class industry-standard "
+    "effectively efficiently various relevant necessary"
+)
+VAGUE_PHRASES = (
+    "best practice",
+    "best practices",
+    "industry standard",
+    "state of the art",
+    "end to end",
+    "as needed",
+    "if needed",
+    "and so on",
+    "and so forth",
+    "etc",
+)
