@@ -107,9 +107,23 @@ def main() -> None:
     """Print the figures and the biggest disagreements."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--worst", type=int, default=10, help="disagreements to list")
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        type=Path,
+        default=[CALIBRATION],
+        help="graded answer files (default: the tuning set)",
+    )
+    parser.add_argument(
+        "--content",
+        nargs="+",
+        type=Path,
+        default=[ROOT / "content"],
+        help="question packs to load (default: the whole bank)",
+    )
     args = parser.parse_args()
-    scorer = Scorer(load_bank([ROOT / "content"]))
-    graded = load_graded(CALIBRATION, scorer)
+    scorer = Scorer(load_bank(args.content))
+    graded = [g for path in args.set for g in load_graded(path, scorer)]
     report = evaluate(graded)
     print(
         f"answers: {report.answers} over "

@@ -269,6 +269,15 @@ class Scorer:
             )
         return raised
 
+    def _mostly_stuffed(self, plan: _StepPlan, a: _Analysis) -> bool:
+        """Flag a keyword list only when it carries at least half of what the answer says."""
+        stuffed = total = 0
+        for s in a.sentences:
+            count = sum(1 for h in s.hits if a.usable(h) and h.concept in plan.relevant)
+            total += count
+            stuffed += count if a.stuffed[s.index] else 0
+        return total > 0 and stuffed * 2 >= total
+
     def _relevance(self, plan: _StepPlan, a: _Analysis) -> float:
         """Share of the answer's substantive sentences that speak to this step, as a factor.
 
@@ -295,7 +304,7 @@ class Scorer:
         signals: list[str] = []
         if not a.sentences:
             signals.append(SIGNAL_EMPTY)
-        if any(a.stuffed[s.index] and any(not h.negated for h in s.hits) for s in a.sentences):
+        if self._mostly_stuffed(plan, a):
             signals.append(SIGNAL_STUFFING)
         if a.sentences and sum(a.echo) * 2 >= len(a.sentences):
             signals.append(SIGNAL_ECHO)
