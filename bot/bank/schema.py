@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -86,6 +86,13 @@ class RedFlag(_Strict):
         description="Concept names; any of them in the answer lifts the flag.",
     )
     penalty: int = Field(default=15, ge=0, le=60)
+    cap: int | None = Field(
+        default=None, ge=0, le=100, description="Highest score an answer with this flag can get."
+    )
+    unless_scope: Literal["answer", "sentence"] = Field(
+        default="answer",
+        description="Where a safeguard must be to lift the flag: anywhere, or the same sentence.",
+    )
 
     _valid_patterns = field_validator("patterns")(_check_patterns)
 

@@ -46,6 +46,7 @@ class RedFlagResult:
     message: str
     evidence: str
     penalty: int
+    cap: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -54,6 +55,7 @@ class RedFlagResult:
             "message": self.message,
             "evidence": self.evidence,
             "penalty": self.penalty,
+            "cap": self.cap,
         }
 
 

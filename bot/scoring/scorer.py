@@ -251,22 +251,20 @@ class Scorer:
         present = {h.concept for s in a.sentences for h in s.hits if not h.negated}
         raised = []
         for fp in plan.flags:
-            hit = next(
-                (
-                    h
-                    for s in a.sentences
-                    for h in s.hits
-                    if h.concept == fp.matcher and a.usable(h)
-                ),
-                None,
-            )
-            if hit is None or present.intersection(fp.flag.unless):
-                continue
-            raised.append(
-                RedFlagResult(
-                    fp.id, fp.flag.message, quote(a.sentences[hit.sentence].text), fp.flag.penalty
-                )
-            )
+            unless = set(fp.flag.unless)
+            for s in a.sentences:
+                hit = next((h for h in s.hits if h.concept == fp.matcher and a.usable(h)), None)
+                if hit is None:
+                    continue
+                nearby = {h.concept for h in s.hits if not h.negated}
+                lifted = unless & (nearby if fp.flag.unless_scope == "sentence" else present)
+                if not lifted:
+                    raised.append(
+                        RedFlagResult(
+                            fp.id, fp.flag.message, quote(s.text), fp.flag.penalty, fp.flag.cap
+                        )
+                    )
+                    break
         return raised
 
     def _mostly_stuffed(self, plan: _StepPlan, a: _Analysis) -> bool:
@@ -312,6 +310,9 @@ class Scorer:
         base = 100 * sum(c.weight * c.credit for c in criteria) / total_weight
         base *= self._relevance(plan, a)
         score = int(max(0.0, base - sum(f.penalty for f in flags)) + 0.5)
+        for flag in flags:
+            if flag.cap is not None:
+                score = min(score, flag.cap)
         on_topic = any(
             h.concept in plan.anchors and a.usable(h) for s in a.sentences for h in s.hits
         )
