@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
@@ -11,7 +13,23 @@ from sqlmodel import Session, col, select
 
 from bot.ports import Board, BoardRow, Season, UserRef
 from bot.progress import StreakState
+from storage.statements import EPOCH_OF, SEASONS, STREAK_ROW, dialect_of, run, upsert
 from storage.tables import BoardEpoch, BoardPoints, SeasonRow, StreakRow, UserProfile
+
+
+@lru_cache(maxsize=4)
+def _upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE adding points, built once per dialect (so it is cached)."""
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = BoardPoints.__table__  # type: ignore[attr-defined]
+    stmt = builder(table)
+    return stmt.on_conflict_do_update(
+        index_elements=["platform", "workspace", "channel", "period", "epoch", "user_id"],
+        set_={
+            "points": table.c.points + stmt.excluded.points,
+            "answers": table.c.answers + stmt.excluded.answers,
+        },
+    )
 
 
 class SqlLeaderboard:
@@ -19,36 +37,36 @@ class SqlLeaderboard:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._epochs: dict[Board, int] = {}
 
     def _epoch(self, board: Board) -> int:
-        row = self.session.get(BoardEpoch, (board.platform, board.workspace, board.channel))
-        return row.epoch if row else 0
+        """The board's reset count, looked up once per transaction."""
+        if board not in self._epochs:
+            params = {
+                "platform": board.platform,
+                "workspace": board.workspace,
+                "channel": board.channel,
+            }
+            self._epochs[board] = run(self.session, EPOCH_OF, params).scalar() or 0
+        return self._epochs[board]
 
     def add(self, board: Board, periods: Sequence[str], user: str, points: int) -> None:
         """Upsert one answer into each period's row (points added, answers counted)."""
         epoch = self._epoch(board)
-        dialect = self.session.get_bind().dialect.name
-        builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        table = BoardPoints.__table__  # type: ignore[attr-defined]
-        for period in periods:
-            stmt = builder(table).values(
-                platform=board.platform,
-                workspace=board.workspace,
-                channel=board.channel,
-                period=period,
-                epoch=epoch,
-                user_id=user,
-                points=points,
-                answers=1,
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["platform", "workspace", "channel", "period", "epoch", "user_id"],
-                set_={
-                    "points": table.c.points + stmt.excluded.points,
-                    "answers": table.c.answers + 1,
-                },
-            )
-            self.session.execute(stmt)
+        rows = [
+            {
+                "platform": board.platform,
+                "workspace": board.workspace,
+                "channel": board.channel,
+                "period": period,
+                "epoch": epoch,
+                "user_id": user,
+                "points": points,
+                "answers": 1,
+            }
+            for period in periods
+        ]
+        run(self.session, _upsert(dialect_of(self.session)), rows)
 
     def top(self, board: Board, period: str, limit: int) -> list[BoardRow]:
         """Highest totals in a period; ties by display name (case-folded), then user id."""
@@ -88,6 +106,7 @@ class SqlLeaderboard:
     def reset(self, board: Board, by: str, at: datetime) -> None:
         """Start the board afresh."""
         key = (board.platform, board.workspace, board.channel)
+        self._epochs.pop(board, None)
         row = self.session.get(BoardEpoch, key) or BoardEpoch(
             platform=board.platform, workspace=board.workspace, channel=board.channel
         )
@@ -104,19 +123,25 @@ class SqlStreaks:
 
     def get(self, who: UserRef) -> StreakState:
         """The stored state, or an empty one."""
-        row = self.session.get(StreakRow, (who.platform, who.workspace, who.user))
-        if row is None:
-            return StreakState()
-        return StreakState(row.current, row.best, row.last_day, row.freezes, row.freezes_used)
+        params = {"platform": who.platform, "workspace": who.workspace, "user_id": who.user}
+        row = run(self.session, STREAK_ROW, params).first()
+        return StreakState(*row) if row else StreakState()
 
     def put(self, who: UserRef, state: StreakState) -> None:
         """Store the state."""
-        row = self.session.get(StreakRow, (who.platform, who.workspace, who.user)) or StreakRow(
-            platform=who.platform, workspace=who.workspace, user_id=who.user
-        )
-        row.current, row.best, row.last_day = state.current, state.best, state.last_day
-        row.freezes, row.freezes_used = state.freezes, state.freezes_used
-        self.session.add(row)
+        columns = ("current", "best", "last_day", "freezes", "freezes_used")
+        stmt = upsert(dialect_of(self.session), StreakRow, columns)
+        values = {
+            "platform": who.platform,
+            "workspace": who.workspace,
+            "user_id": who.user,
+            "current": state.current,
+            "best": state.best,
+            "last_day": state.last_day,
+            "freezes": state.freezes,
+            "freezes_used": state.freezes_used,
+        }
+        run(self.session, stmt, values)
 
     def top(
         self, platform: str, workspace: str, active_since: date, limit: int
@@ -170,9 +195,5 @@ class SqlSeasons:
 
     def list(self, platform: str, workspace: str) -> list[Season]:
         """By start date, then name."""
-        stmt = (
-            select(SeasonRow)
-            .where(col(SeasonRow.platform) == platform, col(SeasonRow.workspace) == workspace)
-            .order_by(col(SeasonRow.starts_on), col(SeasonRow.name))
-        )
-        return [Season(r.name, r.starts_on, r.ends_on) for r in self.session.exec(stmt)]
+        rows = run(self.session, SEASONS, {"platform": platform, "workspace": workspace})
+        return [Season(name, starts, ends) for name, starts, ends in rows]

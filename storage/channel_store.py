@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select, update
 
 from bot.channels import ChannelSettings
 from bot.messages import Place
 from storage.sql import insert_ignore, now_utc
+from storage.statements import CHANNEL_ROW, run
 from storage.tables import ChannelSettingsRow, DailyPost
 
 
@@ -21,7 +23,7 @@ def _hhmm(text: str) -> time:
     return time(int(hour), int(minute))
 
 
-def to_settings(row: ChannelSettingsRow) -> ChannelSettings:
+def to_settings(row: Any) -> ChannelSettings:
     """A stored row as core settings."""
     return ChannelSettings(
         enabled=row.enabled,
@@ -42,16 +44,20 @@ class SqlChannels:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._seen: dict[tuple[str, str, str], ChannelSettings] = {}
 
     def get(self, place: Place) -> ChannelSettings:
-        """Stored settings, or the defaults."""
-        row = self.session.get(
-            ChannelSettingsRow, (place.platform, place.workspace, place.channel)
-        )
-        return to_settings(row) if row else ChannelSettings()
+        """Stored settings, or the defaults (read once per transaction)."""
+        key = (place.platform, place.workspace, place.channel)
+        if key not in self._seen:
+            params = dict(zip(("platform", "workspace", "channel"), key, strict=True))
+            row = run(self.session, CHANNEL_ROW, params).first()
+            self._seen[key] = to_settings(row) if row else ChannelSettings()
+        return self._seen[key]
 
     def save(self, place: Place, settings: ChannelSettings, by: str) -> None:
         """Insert or replace a channel's settings."""
+        self._seen.pop((place.platform, place.workspace, place.channel), None)
         key = (place.platform, place.workspace, place.channel)
         row = self.session.get(ChannelSettingsRow, key) or ChannelSettingsRow(
             platform=place.platform,

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from bot.ports import HistoryItem, StoredAnswer, UserRef
 from bot.session.scorecard import Scorecard, TopicScore
 from storage.sql import insert_ignore
+from storage.statements import ANSWER_INSERT, ANSWER_POINTS, run
 from storage.tables import AnswerRow, PointAward, ScorecardRow
 
 
@@ -23,27 +24,26 @@ class SqlAnswers:
     def record(self, answer: StoredAnswer) -> int:
         """Store the answer; award points only on the first answer to this step."""
         key, rec = answer.key, answer.record
-        row = AnswerRow(
-            platform=key.platform,
-            workspace=key.workspace,
-            channel=key.channel,
-            thread=key.thread,
-            user_id=key.user,
-            question_id=rec.question_id,
-            stage=rec.stage,
-            topic=rec.topic,
-            level=rec.level,
-            mode=rec.mode,
-            score=rec.score,
-            points=0,
-            revealed=rec.revealed,
-            answered_at=answer.at,
-            local_day=answer.local_day,
-            text=rec.text,
-            result=rec.result_json,
-        )
-        self.session.add(row)
-        self.session.flush()
+        row = {
+            "platform": key.platform,
+            "workspace": key.workspace,
+            "channel": key.channel,
+            "thread": key.thread,
+            "user_id": key.user,
+            "question_id": rec.question_id,
+            "stage": rec.stage,
+            "topic": rec.topic,
+            "level": rec.level,
+            "mode": rec.mode,
+            "score": rec.score,
+            "points": 0,
+            "revealed": rec.revealed,
+            "answered_at": answer.at,
+            "local_day": answer.local_day,
+            "text": rec.text,
+            "result": rec.result_json,
+        }
+        answer_id = run(self.session, ANSWER_INSERT, row).scalar_one()
         first = insert_ignore(
             self.session,
             PointAward,
@@ -53,14 +53,13 @@ class SqlAnswers:
                 "user_id": key.user,
                 "question_id": rec.question_id,
                 "stage": rec.stage,
-                "answer_id": row.id,
+                "answer_id": answer_id,
                 "points": answer.points,
                 "awarded_at": answer.at,
             },
         )
         if first and answer.points:
-            row.points = answer.points
-            self.session.add(row)
+            run(self.session, ANSWER_POINTS, {"answer_id": answer_id, "points": answer.points})
             return answer.points
         return 0
 

@@ -13,6 +13,14 @@ from bot.ports import Profile, UserRef
 from bot.selection import choose_next
 from bot.session.state import Conversation, ConversationKey
 from storage.sql import insert_ignore, now_utc
+from storage.statements import (
+    CONVERSATION_STATE,
+    PROFILE_ROW,
+    THREAD_QUESTION,
+    dialect_of,
+    run,
+    upsert,
+)
 from storage.tables import ConversationRow, DailyPost, ProcessedEvent, UserProfile
 
 
@@ -24,29 +32,27 @@ class SqlConversations:
 
     def load(self, key: ConversationKey) -> Conversation:
         """The stored conversation, or an empty one."""
-        row = self.session.get(
-            ConversationRow, (key.platform, key.workspace, key.channel, key.thread, key.user)
-        )
-        return Conversation.from_json(row.state if row else None)
+        state = run(self.session, CONVERSATION_STATE, _conversation_key(key)).scalar()
+        return Conversation.from_json(state)
 
     def save(self, key: ConversationKey, conversation: Conversation) -> None:
         """Insert or replace the conversation."""
-        row = self.session.get(
-            ConversationRow, (key.platform, key.workspace, key.channel, key.thread, key.user)
-        )
-        if row is None:
-            row = ConversationRow(
-                platform=key.platform,
-                workspace=key.workspace,
-                channel=key.channel,
-                thread=key.thread,
-                user_id=key.user,
-                state="",
-                updated_at=now_utc(),
-            )
-        row.state = conversation.to_json()
-        row.updated_at = now_utc()
-        self.session.add(row)
+        stmt = upsert(dialect_of(self.session), ConversationRow, ("state", "updated_at"))
+        values = _conversation_key(key) | {
+            "state": conversation.to_json(),
+            "updated_at": now_utc(),
+        }
+        run(self.session, stmt, values)
+
+
+def _conversation_key(key: ConversationKey) -> dict[str, str]:
+    return {
+        "platform": key.platform,
+        "workspace": key.workspace,
+        "channel": key.channel,
+        "thread": key.thread,
+        "user_id": key.user,
+    }
 
 
 class SqlProfiles:
@@ -57,20 +63,24 @@ class SqlProfiles:
 
     def get(self, who: UserRef) -> Profile | None:
         """The profile, if any."""
-        row = self.session.get(UserProfile, (who.platform, who.workspace, who.user))
+        row = run(self.session, PROFILE_ROW, _user_key(who)).first()
         return Profile(row.display_name, row.timezone) if row else None
 
     def update(
         self, who: UserRef, display_name: str | None = None, timezone: str | None = None
     ) -> None:
         """Create or update; None leaves a field unchanged."""
+        if display_name is not None and timezone is None:
+            current = self.get(who)
+            if current is not None and current.display_name == display_name[:128]:
+                return
         row = self.session.get(UserProfile, (who.platform, who.workspace, who.user))
         if row is None:
             row = UserProfile(
                 platform=who.platform,
                 workspace=who.workspace,
                 user_id=who.user,
-                display_name=display_name or who.user,
+                display_name=(display_name or who.user)[:128],
                 timezone=timezone,
                 updated_at=now_utc(),
             )
@@ -130,18 +140,23 @@ class SqlDailyQuestions:
 
     def question_for_thread(self, place: Place) -> str | None:
         """The question whose daily post started this thread."""
-        stmt = select(DailyPost.question_id).where(
-            col(DailyPost.platform) == place.platform,
-            col(DailyPost.workspace) == place.workspace,
-            col(DailyPost.channel) == place.channel,
-            col(DailyPost.message_ref) == place.thread,
-        )
-        return self.session.exec(stmt).first()
+        params = {
+            "platform": place.platform,
+            "workspace": place.workspace,
+            "channel": place.channel,
+            "message_ref": place.thread,
+        }
+        question: str | None = run(self.session, THREAD_QUESTION, params).scalar()
+        return question
 
     def posted_ref(self, place: Place, day: date) -> str | None:
         """The message id of the channel's daily post for a day, once posted."""
         row = self.session.get(DailyPost, (place.platform, place.workspace, place.channel, day))
         return row.message_ref if row is not None and row.status == "posted" else None
+
+
+def _user_key(who: UserRef) -> dict[str, str]:
+    return {"platform": who.platform, "workspace": who.workspace, "user_id": who.user}
 
 
 class SqlEvents:

@@ -26,8 +26,9 @@ CHANNEL = Place("slack", "T1", "C1")
 QID = "drift-detection-instrumentation"
 
 
-def opt_in(db, who: UserRef = ADA, at: time = time(19, 0), tz: str | None = "Europe/Helsinki"
-           ) -> None:
+def opt_in(
+    db, who: UserRef = ADA, at: time = time(19, 0), tz: str | None = "Europe/Helsinki"
+) -> None:
     with db.transaction() as repo:
         repo.profiles.update(who, display_name="ada", timezone=tz)
         repo.reminders.set(who, at)
@@ -46,11 +47,14 @@ def test_a_live_unanswered_streak_is_reminded_once_in_the_evening(memory_db) -> 
     assert service.due("slack", helsinki_1800 + timedelta(hours=5)) == []  # past the window
 
 
-@pytest.mark.parametrize("state", [
-    StreakState(),  # no streak to keep
-    StreakState(4, 4, date(2026, 11, 23)),  # already answered today
-    StreakState(4, 4, date(2026, 11, 19)),  # already broken
-])
+@pytest.mark.parametrize(
+    "state",
+    [
+        StreakState(),  # no streak to keep
+        StreakState(4, 4, date(2026, 11, 23)),  # already answered today
+        StreakState(4, 4, date(2026, 11, 19)),  # already broken
+    ],
+)
 def test_no_reminder_when_there_is_nothing_to_keep(memory_db, state: StreakState) -> None:
     opt_in(memory_db)
     with memory_db.transaction() as repo:
@@ -73,8 +77,9 @@ def test_remind_command_round_trip(drift_bank: Bank, memory_db, clock: FakeClock
 
 
 def test_digest_is_due_once_a_week_at_the_channel_time() -> None:
-    settings = ChannelSettings(enabled=True, timezone="America/New_York", digest_weekday=0,
-                               digest_time=time(9, 30))
+    settings = ChannelSettings(
+        enabled=True, timezone="America/New_York", digest_weekday=0, digest_time=time(9, 30)
+    )
     monday_0930_ny = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
     grace = timedelta(hours=2)
     assert digest_due(settings, monday_0930_ny - timedelta(minutes=1), grace) is None
@@ -90,8 +95,10 @@ def test_digest_reports_last_week(drift_bank: Bank, memory_db) -> None:
     coach = Coach(drift_bank, Scorer(drift_bank), memory_db, clock, CoachConfig())
     memory_db.state.threads[("slack", "T1", "C1", "t1")] = QID
     thread = replace(CHANNEL, thread="t1")
-    for user, text in (("U1", "PSI per feature above 0.2 pages the on-call for two days."),
-                       ("U2", "I would monitor accuracy.")):
+    for user, text in (
+        ("U1", "PSI per feature above 0.2 pages the on-call for two days."),
+        ("U2", "I would monitor accuracy."),
+    ):
         coach.handle(Message(thread, user, text, clock.now(), user_name=user.lower()))
     service = DigestService(drift_bank, memory_db, timedelta(hours=2))
     (digest,) = service.due("slack", datetime(2026, 11, 23, 9, 31, tzinfo=UTC))
@@ -122,10 +129,15 @@ def test_the_ticker_posts_digests_and_sends_reminders(drift_bank: Bank) -> None:
         digests.append(digest)
         return "msg-1"
 
-    extras = Extras(ReminderService(db, "UTC"), send_dm,
-                    DigestService(drift_bank, db, timedelta(hours=2)), post_digest)
-    ticker = DailyTicker(DailyService(drift_bank, db, "w1"), "slack", publish, clock,
-                         extras=extras)
+    extras = Extras(
+        ReminderService(db, "UTC"),
+        send_dm,
+        DigestService(drift_bank, db, timedelta(hours=2)),
+        post_digest,
+    )
+    ticker = DailyTicker(
+        DailyService(drift_bank, db, "w1"), "slack", publish, clock, extras=extras
+    )
     asyncio.run(ticker.tick())
     assert len(digests) == 1 and dms == []
     clock.set(datetime(2026, 11, 23, 19, 5, tzinfo=UTC))
@@ -151,8 +163,9 @@ def test_a_failed_digest_is_retried(drift_bank: Bank) -> None:
         return "msg-2"
 
     extras = Extras(digests=DigestService(drift_bank, db, timedelta(hours=2)), post_digest=flaky)
-    ticker = DailyTicker(DailyService(drift_bank, db, "w1"), "slack", publish, clock,
-                         extras=extras)
+    ticker = DailyTicker(
+        DailyService(drift_bank, db, "w1"), "slack", publish, clock, extras=extras
+    )
     for _ in range(3):
         asyncio.run(ticker.tick())
     assert len(attempts) == 2

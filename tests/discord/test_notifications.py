@@ -19,14 +19,26 @@ def test_a_reminder_dm_and_the_weekly_digest(drift_bank: Bank, sqlite_db: SqlDat
     async def scenario() -> None:
         async with running(drift_bank, sqlite_db, clock) as r:
             f = r.fake
-            await slash_done(r, await f.slash(f.admin, f.channel_id, "schedule",
-                                              {"settings": "09:00 UTC daily digest=mon@09:30"}))
-            done = await slash_done(r, await f.slash(f.alice, f.channel_id, "remind",
-                                                     {"setting": "on 19:00"}))
-            assert done.deferred_ephemeral and "I'll DM you at 19:00" in done.followups[0]["content"]
+            await slash_done(
+                r,
+                await f.slash(
+                    f.admin,
+                    f.channel_id,
+                    "schedule",
+                    {"settings": "09:00 UTC daily digest=mon@09:30"},
+                ),
+            )
+            done = await slash_done(
+                r, await f.slash(f.alice, f.channel_id, "remind", {"setting": "on 19:00"})
+            )
+            assert (
+                done.deferred_ephemeral and "I'll DM you at 19:00" in done.followups[0]["content"]
+            )
             with sqlite_db.transaction() as repo:
-                repo.streaks.put(UserRef("discord", f.guild_id, f.alice["id"]),
-                                 StreakState(6, 6, datetime(2026, 11, 22).date()))
+                repo.streaks.put(
+                    UserRef("discord", f.guild_id, f.alice["id"]),
+                    StreakState(6, 6, datetime(2026, 11, 22).date()),
+                )
             await r.bot.ticker.tick()
             posts = [m["content"] for m in f.bot_messages(f.channel_id)]
             assert any(p.startswith("**Question of the day") for p in posts)

@@ -33,7 +33,10 @@ def test_help_unknown_and_bad_arguments(drift_bank: Bank, sqlite_db: SqlDatabase
             assert odd["text"].startswith("I don't know `/coach frobnicate`")
             assert "Tracks: mixed, " in odd["text"]
             bad = await ask(env, "leaderboard decade")
-            assert bad["response_type"] == "ephemeral" and "leaderboard [week|month|all" in bad["text"]
+            assert (
+                bad["response_type"] == "ephemeral"
+                and "leaderboard [week|month|all" in bad["text"]
+            )
             board = await ask(env, "leaderboard all")
             assert board["response_type"] == "in_channel" and "No points yet" in board["text"]
             tz = await ask(env, "timezone Europe/Helsinki")

@@ -22,14 +22,18 @@ def test_a_reminder_dm_and_the_weekly_digest(drift_bank: Bank, sqlite_db: SqlDat
     async def scenario() -> None:
         async with running(drift_bank, sqlite_db, clock) as env:
             fake = env.fake
-            await env.command(P.slash("schedule 09:00 UTC daily digest=mon@09:30", ADMIN,
-                                      fake.response_url()))
+            await env.command(
+                P.slash("schedule 09:00 UTC daily digest=mon@09:30", ADMIN, fake.response_url())
+            )
             await env.command(P.slash("remind on 19:00", ADA, fake.response_url()))
             await env.command(P.slash("timezone UTC", ADA, fake.response_url()))
             await env.settle()
             with sqlite_db.transaction() as repo:
                 team = repo.channels.enabled("slack")[0][0].workspace
-                repo.streaks.put(UserRef("slack", team, ADA), StreakState(6, 6, clock.current.date().replace(day=22)))
+                repo.streaks.put(
+                    UserRef("slack", team, ADA),
+                    StreakState(6, 6, clock.current.date().replace(day=22)),
+                )
             await env.runtime.ticker.tick()  # 09:35: the daily post and the digest
             channel_posts = [p["text"] for p in fake.posts("C0COACH")]
             assert any(t.startswith("Question of the day") for t in channel_posts)
@@ -40,6 +44,12 @@ def test_a_reminder_dm_and_the_weekly_digest(drift_bank: Bank, sqlite_db: SqlDat
             await env.runtime.ticker.tick()
             (reminder,) = fake.posts(DM)
             assert "6-day streak ends at midnight" in reminder["text"]
-            assert sum(t.startswith("Weekly digest") for t in (p["text"] for p in fake.posts("C0COACH"))) == 1
+            assert (
+                sum(
+                    t.startswith("Weekly digest")
+                    for t in (p["text"] for p in fake.posts("C0COACH"))
+                )
+                == 1
+            )
 
     asyncio.run(scenario())
