@@ -78,6 +78,7 @@ class DuePost:
     day: date
     question_id: str
     reply: Reply
+    attempt: int = 1  # above 1, an earlier attempt may have reached the platform
 
     @property
     def key(self) -> str:
@@ -144,10 +145,10 @@ class DailyService:
                 question_id = repo.daily.question_for(place, day, candidates)
                 if question_id not in self.bank.questions:
                     question_id = candidates[0]
-                if repo.claims.claim(place, day, self.worker, now, self.lease):
-                    posts.append(
-                        DuePost(place, day, question_id, question_post(self.bank, question_id))
-                    )
+                attempt = repo.claims.claim(place, day, self.worker, now, self.lease)
+                if attempt:
+                    reply = question_post(self.bank, question_id)
+                    posts.append(DuePost(place, day, question_id, reply, attempt))
         return posts
 
     def posted(self, post: DuePost, message_ref: str, now: datetime) -> None:

@@ -223,8 +223,8 @@ class DailyQuestions(Protocol):
 class DailyClaims(Protocol):
     """The claim on each (channel, local day): chosen → claimed → posted, or skipped."""
 
-    def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> bool:
-        """Take the day's post for this worker; True only for the one that wins."""
+    def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> int:
+        """Take the day's post for this worker: the attempt number (1 = first), 0 if lost."""
         ...
 
     def mark_posted(self, place: Place, day: date, message_ref: str, now: datetime) -> None:

@@ -106,8 +106,8 @@ class SqlClaims:
             & (col(DailyPost.day) == day)
         )
 
-    def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> bool:
-        """Atomically move chosen (or a stale claim) to claimed by this worker."""
+    def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> int:
+        """Atomically move chosen (or a stale claim) to claimed; the attempt number, 0 if lost."""
         stale = now - lease
         stmt = (
             update(DailyPost)
@@ -116,10 +116,16 @@ class SqlClaims:
                 (col(DailyPost.status) == "chosen")
                 | ((col(DailyPost.status) == "claimed") & (col(DailyPost.claimed_at) < stale))
             )
-            .values(status="claimed", claimed_by=worker[:64], claimed_at=now)
-            .returning(col(DailyPost.day))
+            .values(
+                status="claimed",
+                claimed_by=worker[:64],
+                claimed_at=now,
+                attempts=col(DailyPost.attempts) + 1,
+            )
+            .returning(col(DailyPost.attempts))
         )
-        return self.session.execute(stmt).first() is not None
+        attempt = self.session.execute(stmt).scalar()
+        return int(attempt or 0)
 
     def mark_posted(self, place: Place, day: date, message_ref: str, now: datetime) -> None:
         """The post went out; remember its message id for the thread."""

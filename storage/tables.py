@@ -106,6 +106,7 @@ class DailyPost(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=KEY)
     claimed_at: datetime | None = None
     posted_at: datetime | None = None
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ProcessedEvent(SQLModel, table=True):

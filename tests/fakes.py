@@ -60,6 +60,7 @@ class _Post:
     question_id: str
     status: str = "chosen"
     claimed_at: datetime | None = None
+    attempts: int = 0
     claimed_by: str | None = None
     message_ref: str | None = None
 
@@ -269,10 +270,10 @@ class _Claims:
     def _post(self, place: Place, day: date) -> _Post | None:
         return self.s.posts.get((place.platform, place.workspace, place.channel, day))
 
-    def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> bool:
+    def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> int:
         post = self._post(place, day)
         if post is None:
-            return False
+            return 0
         stale = (
             post.status == "claimed"
             and post.claimed_at is not None
@@ -280,8 +281,9 @@ class _Claims:
         )
         if post.status == "chosen" or stale:
             post.status, post.claimed_by, post.claimed_at = "claimed", worker, now
-            return True
-        return False
+            post.attempts += 1
+            return post.attempts
+        return 0
 
     def mark_posted(self, place: Place, day: date, message_ref: str, now: datetime) -> None:
         post = self._post(place, day)

@@ -209,3 +209,16 @@ def test_scorecards_round_trip(any_db) -> None:
         repo.scorecards.add(ADA, card)
     with any_db.transaction() as repo:
         assert repo.scorecards.recent(ADA, 5) == [card]
+
+
+def test_claims_count_attempts_so_only_a_retry_looks_for_an_earlier_post(any_db) -> None:  # type: ignore[no-untyped-def]
+    channel, day, lease = Place("slack", "T1", "C1"), date(2026, 11, 23), timedelta(minutes=5)
+    with any_db.transaction() as repo:
+        repo.daily.question_for(channel, day, ["a"])
+        assert repo.claims.claim(channel, day, "w1", T0, lease) == 1
+        assert repo.claims.claim(channel, day, "w2", T0 + timedelta(minutes=1), lease) == 0
+    with any_db.transaction() as repo:  # w1 died holding the claim: after the lease, attempt 2
+        assert repo.claims.claim(channel, day, "w2", T0 + timedelta(minutes=6), lease) == 2
+        repo.claims.release(channel, day)  # the post failed; the next claim is attempt 3
+    with any_db.transaction() as repo:
+        assert repo.claims.claim(channel, day, "w2", T0 + timedelta(minutes=7), lease) == 3

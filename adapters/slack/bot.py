@@ -397,18 +397,28 @@ class SlackCoach:
             )
 
     # ------------------------------------------------------------------ daily posts
-    async def publish(self, post: DuePost) -> str:
-        """Post the daily question (idempotent: tagged with post.key, looked up before posting)."""
-        channel = post.place.channel
+    async def _earlier_post(self, post: DuePost) -> str | None:
+        """The ts of this day's post if an earlier attempt made it, else None."""
         try:
-            found = await self.poster.find(
-                channel, "", post.key, oldest=self.clock.now() - timedelta(hours=36)
+            return await self.poster.find(
+                post.place.channel, "", post.key, oldest=self.clock.now() - timedelta(hours=36)
             )
         except SlackApiError as exc:
             log.warning(
-                "could not check %s for an earlier daily post: %s", channel, error_code(exc)
+                "could not check %s for an earlier daily post: %s",
+                post.place.channel,
+                error_code(exc),
             )
-            found = None
+            return None
+
+    async def publish(self, post: DuePost) -> str:
+        """Post the daily question, tagged with post.key; a retry first looks for an earlier copy.
+
+        The lookup (conversations.history, a low-rate tier) runs only when an earlier attempt
+        may have reached Slack, so a normal day costs one API call per channel.
+        """
+        channel = post.place.channel
+        found = await self._earlier_post(post) if post.attempt > 1 else None
         if found is not None:
             log.info("today's question was already in %s; recording it", channel)
             return found

@@ -71,6 +71,7 @@ def test_a_full_daily_thread(drift_bank: Bank, sqlite_db: SqlDatabase) -> None:
             # The daily post: once, tagged with metadata; a second tick posts nothing.
             assert await env.runtime.ticker.tick() == 1
             assert await env.runtime.ticker.tick() == 0
+            assert fake.count("conversations.history") == 0  # a first attempt needs no lookup
             (post,) = fake.posts(P.CHANNEL)
             thread = post["ts"]
             assert post["metadata"] == {
