@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from adapters.pacing import Pacer
 from bot.daily import DailyService, DuePost
 from bot.digest import DigestService, DueDigest
 from bot.ports import Clock
@@ -54,8 +55,10 @@ class DailyTicker:
         interval: float = 30.0,
         concurrency: int = 16,
         extras: Extras | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.service = service
+        self.pacer = pacer or Pacer()
         self.extras = extras or Extras()
         self.platform = platform
         self.publish = publish
@@ -95,6 +98,7 @@ class DailyTicker:
 
     async def _post_one(self, post: DuePost, gate: asyncio.Semaphore) -> bool:
         async with gate:
+            await self.pacer.slot(post.place.channel)
             try:
                 ref = await self.publish(post)
             except Exception as exc:  # any platform failure releases the claim for a retry
@@ -106,18 +110,31 @@ class DailyTicker:
     async def tick(self) -> int:
         """Post every channel-day this process claims now; returns how many went out.
 
+        Claims come in batches; the next batch is claimed while this one posts, so a long,
+        rate-limited fan-out never holds a claim much longer than it takes to post it.
         Digests and reminders run after the daily posts, in the same tick.
         """
-        try:
-            due = await asyncio.to_thread(self.service.due, self.platform, self.clock.now())
-        except Exception:
-            log.exception("daily tick could not read the schedule")
-            return 0
+        batches = self.service.due_batches(self.platform, self.clock.now())
         gate = asyncio.Semaphore(self.concurrency)
-        results = await asyncio.gather(*(self._post_one(p, gate) for p in due))
+        posted = 0
+        batch = await self._next_batch(batches)
+        while batch is not None:
+            upcoming = asyncio.ensure_future(self._next_batch(batches))
+            results = await asyncio.gather(*(self._post_one(p, gate) for p in batch))
+            posted += sum(results)
+            batch = await upcoming
         await self._digests()
         await self._reminders()
-        return sum(results)
+        return posted
+
+    @staticmethod
+    async def _next_batch(batches: Iterator[list[DuePost]]) -> list[DuePost] | None:
+        """The next claimed batch (claimed in a worker thread), or None when done or failing."""
+        try:
+            return await asyncio.to_thread(next, batches, None)
+        except Exception:
+            log.exception("daily tick could not read or claim the schedule")
+            return None
 
     async def _digests(self) -> None:
         digests, post = self.extras.digests, self.extras.post_digest
@@ -128,13 +145,20 @@ class DailyTicker:
         except Exception:
             log.exception("weekly digest tick failed")
             return
-        for digest in due:
-            try:
-                ref = await post(digest)
-            except Exception as exc:  # released for a retry within the grace window
-                await asyncio.to_thread(digests.failed, digest, f"{type(exc).__name__}: {exc}")
-            else:
-                await asyncio.to_thread(digests.posted, digest, ref)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(digest: DueDigest) -> None:
+            async with gate:
+                await self.pacer.slot(digest.place.channel)
+                try:
+                    ref = await post(digest)
+                except Exception as exc:  # released for a retry within the grace window
+                    reason = f"{type(exc).__name__}: {exc}"
+                    await asyncio.to_thread(digests.failed, digest, reason)
+                else:
+                    await asyncio.to_thread(digests.posted, digest, ref)
+
+        await asyncio.gather(*(one(d) for d in due))
 
     async def _reminders(self) -> None:
         reminders, send = self.extras.reminders, self.extras.send_dm
@@ -145,13 +169,21 @@ class DailyTicker:
         except Exception:
             log.exception("reminder tick failed")
             return
-        for reminder in due:
-            try:
-                await send(reminder)
-            except Exception as exc:  # a reminder is a courtesy: log it and move on
-                log.warning(
-                    "could not send a reminder to %s: %s", reminder.who.user, type(exc).__name__
-                )
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(reminder: DueReminder) -> None:
+            async with gate:
+                await self.pacer.slot(f"dm:{reminder.who.user}")
+                try:
+                    await send(reminder)
+                except Exception as exc:  # a reminder is a courtesy: log it and move on
+                    log.warning(
+                        "could not send a reminder to %s: %s",
+                        reminder.who.user,
+                        type(exc).__name__,
+                    )
+
+        await asyncio.gather(*(one(r) for r in due))
 
 
 def make_ticker(
@@ -160,6 +192,7 @@ def make_ticker(
     publish: Publish,
     send_dm: SendDM | None = None,
     post_digest: PostDigest | None = None,
+    pacer: Pacer | None = None,
 ) -> DailyTicker:
     """The timer for one platform, with its services built from the app's settings."""
     settings = app.settings
@@ -172,5 +205,11 @@ def make_ticker(
     )
     service = DailyService(app.bank, app.database, settings.worker_name(), grace=grace)
     return DailyTicker(
-        service, platform, publish, app.clock, settings.daily_tick_seconds, extras=extras
+        service,
+        platform,
+        publish,
+        app.clock,
+        settings.daily_tick_seconds,
+        extras=extras,
+        pacer=pacer,
     )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -48,3 +49,15 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
 def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
     """Spearman rank correlation (Pearson on average ranks)."""
     return pearson(ranks(xs), ranks(ys))
+
+
+def pg_schema(name: str) -> str:
+    """A fresh, empty PostgreSQL schema on the local test database; its URL."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+    return f"{PG_URL}?options=-csearch_path%3D{name}"

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _common import ROOT, percentile
+from _common import ROOT, percentile, pg_schema
 
 from bot.bank.loader import load_bank
 from bot.channels import ChannelSettings
@@ -25,7 +25,6 @@ from bot.scoring.scorer import Scorer
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CPU_TIMES: dict[str, list[float]] = {}
 CHANNEL = Place("slack", "T1", "C1")
 ANSWERS = [
@@ -232,7 +231,7 @@ def main() -> None:
                     f"sqlite:///{Path(tmp) / 'bare.db'}",
                 )
             else:
-                urls = (_pg_schema("bench_coach"), _pg_schema("bench_bare"))
+                urls = (pg_schema("bench_coach"), pg_schema("bench_bare"))
             print(f"{backend}: {args.replies} replies")
             coach = coach_run(urls[0], args.replies)
             bare = bare_run(urls[1], args.replies)
@@ -247,17 +246,6 @@ def main() -> None:
             if backend == "sqlite":
                 ok = percentile(coach, 99) <= 0.010 and len(coach) / sum(coach) >= 200
                 print(f"  goal p99 ≤ 10 ms and ≥ 200 replies/s: {'met' if ok else 'NOT met'}")
-
-
-def _pg_schema(name: str) -> str:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        conn.execute(text(f'CREATE SCHEMA "{name}"'))
-    engine.dispose()
-    return f"{PG_URL}?options=-csearch_path%3D{name}"
 
 
 if __name__ == "__main__":

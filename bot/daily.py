@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -18,13 +19,14 @@ from zoneinfo import ZoneInfo
 from bot.bank.loader import Bank
 from bot.channels import ChannelSettings
 from bot.messages import Place, Reply, ReplyKind
-from bot.ports import Database
+from bot.ports import Database, Repositories
 from bot.progress import zone
 from bot.selection import daily_candidates
 
 log = logging.getLogger(__name__)
 DEFAULT_GRACE = timedelta(hours=2)
 DEFAULT_LEASE = timedelta(minutes=5)
+CLAIM_BATCH = 100  # channels claimed per transaction
 
 
 def post_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -123,33 +125,56 @@ class DailyService:
 
     def due(self, platform: str, now: datetime) -> list[DuePost]:
         """Claim and return the posts this process should make now (each channel-day once)."""
+        return [post for batch in self.due_batches(platform, now) for post in batch]
+
+    def due_batches(
+        self, platform: str, now: datetime, size: int = CLAIM_BATCH
+    ) -> Iterator[list[DuePost]]:
+        """Claim due posts a batch of channels per transaction, so posting can start early.
+
+        Each batch is one short transaction: a claim never waits on the platform, and on
+        SQLite the write lock is held for a batch, not for the whole fan-out.
+        """
         with self.db.transaction() as repo:
             channels = repo.channels.enabled(platform)
-        posts = []
+        due = []
         for place, settings in channels:
             decision, day = decide(settings, now, self.grace)
-            if decision is Decision.WAIT:
-                continue
+            if decision is not Decision.WAIT:
+                due.append((place, settings, decision, day))
+        for start in range(0, len(due), size):
             with self.db.transaction() as repo:
-                if decision is Decision.SKIP:
-                    if repo.claims.mark_skipped(place, day, now, self.lease):
-                        log.warning(
-                            "daily post for %s/%s on %s skipped: more than %s late",
-                            place.workspace,
-                            place.channel,
-                            day,
-                            self.grace,
-                        )
-                    continue
-                candidates = daily_candidates(self.bank, settings.topics, settings.level)
-                question_id = repo.daily.question_for(place, day, candidates)
-                if question_id not in self.bank.questions:
-                    question_id = candidates[0]
-                attempt = repo.claims.claim(place, day, self.worker, now, self.lease)
-                if attempt:
-                    reply = question_post(self.bank, question_id)
-                    posts.append(DuePost(place, day, question_id, reply, attempt))
-        return posts
+                batch = [self._claim(repo, *item, now) for item in due[start : start + size]]
+            yield [post for post in batch if post is not None]
+
+    def _claim(
+        self,
+        repo: Repositories,
+        place: Place,
+        settings: ChannelSettings,
+        decision: Decision,
+        day: date,
+        now: datetime,
+    ) -> DuePost | None:
+        """Skip a day that is too late, or claim it; the post to make, if this worker won."""
+        if decision is Decision.SKIP:
+            if repo.claims.mark_skipped(place, day, now, self.lease):
+                log.warning(
+                    "daily post for %s/%s on %s skipped: more than %s late",
+                    place.workspace,
+                    place.channel,
+                    day,
+                    self.grace,
+                )
+            return None
+        candidates = daily_candidates(self.bank, settings.topics, settings.level)
+        question_id = repo.daily.question_for(place, day, candidates)
+        if question_id not in self.bank.questions:
+            question_id = candidates[0]
+        attempt = repo.claims.claim(place, day, self.worker, now, self.lease)
+        if not attempt:
+            return None
+        return DuePost(place, day, question_id, question_post(self.bank, question_id), attempt)
 
     def posted(self, post: DuePost, message_ref: str, now: datetime) -> None:
         """Record the platform's id for the post (replies in its thread are then answers)."""

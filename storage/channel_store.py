@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select, update
 from bot.channels import ChannelSettings
 from bot.messages import Place
 from storage.sql import insert_ignore, now_utc
-from storage.statements import CHANNEL_ROW, run
+from storage.statements import CHANNEL_ROW, DAILY_CLAIM, DAILY_POSTED, daily_key, run
 from storage.tables import ChannelSettingsRow, DailyPost
 
 
@@ -108,32 +108,18 @@ class SqlClaims:
 
     def claim(self, place: Place, day: date, worker: str, now: datetime, lease: timedelta) -> int:
         """Atomically move chosen (or a stale claim) to claimed; the attempt number, 0 if lost."""
-        stale = now - lease
-        stmt = (
-            update(DailyPost)
-            .where(self._where(place, day))
-            .where(
-                (col(DailyPost.status) == "chosen")
-                | ((col(DailyPost.status) == "claimed") & (col(DailyPost.claimed_at) < stale))
-            )
-            .values(
-                status="claimed",
-                claimed_by=worker[:64],
-                claimed_at=now,
-                attempts=col(DailyPost.attempts) + 1,
-            )
-            .returning(col(DailyPost.attempts))
-        )
-        attempt = self.session.execute(stmt).scalar()
+        params = daily_key(place, day, "k_") | {
+            "stale": now - lease,
+            "worker": worker[:64],
+            "now": now,
+        }
+        attempt = run(self.session, DAILY_CLAIM, params).scalar()
         return int(attempt or 0)
 
     def mark_posted(self, place: Place, day: date, message_ref: str, now: datetime) -> None:
         """The post went out; remember its message id for the thread."""
-        self.session.execute(
-            update(DailyPost)
-            .where(self._where(place, day))
-            .values(status="posted", message_ref=message_ref[:64], posted_at=now)
-        )
+        params = daily_key(place, day, "k_") | {"ref": message_ref[:64], "now": now}
+        run(self.session, DAILY_POSTED, params)
 
     def mark_skipped(self, place: Place, day: date, now: datetime, lease: timedelta) -> bool:
         """Record a missed day, unless it was posted or is being posted right now."""

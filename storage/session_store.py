@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.messages import Place
 from bot.ports import Profile, UserRef
@@ -15,8 +14,12 @@ from bot.session.state import Conversation, ConversationKey
 from storage.sql import insert_ignore, now_utc
 from storage.statements import (
     CONVERSATION_STATE,
+    DAILY_CHOOSE,
+    DAILY_ROW,
+    DAILY_USED,
     PROFILE_ROW,
     THREAD_QUESTION,
+    daily_key,
     dialect_of,
     run,
     upsert,
@@ -103,40 +106,21 @@ class SqlDailyQuestions:
 
     def question_for(self, place: Place, day: date, candidates: Sequence[str]) -> str:
         """The channel's question for a day, chosen once (race-safe) by least-used rotation."""
-        key = (place.platform, place.workspace, place.channel, day)
-        row = self.session.get(DailyPost, key)
+        key = daily_key(place, day)
+        row = run(self.session, DAILY_ROW, key).first()
         if row is not None and row.question_id:
-            return row.question_id
-        used_stmt = (
-            select(DailyPost.question_id, func.count())
-            .where(
-                col(DailyPost.platform) == place.platform,
-                col(DailyPost.workspace) == place.workspace,
-                col(DailyPost.channel) == place.channel,
-            )
-            .group_by(col(DailyPost.question_id))
-        )
-        used = {q: int(n) for q, n in self.session.exec(used_stmt)}
+            return str(row.question_id)
+        used = {q: int(n) for q, n in run(self.session, DAILY_USED, key)}
         seed = f"{place.platform}/{place.workspace}/{place.channel}"
         chosen = choose_next(candidates, used, seed)
         if row is not None:
-            row.question_id = chosen
-            self.session.add(row)
+            run(self.session, DAILY_CHOOSE, daily_key(place, day, "k_") | {"chosen": chosen})
             return chosen
-        insert_ignore(
-            self.session,
-            DailyPost,
-            {
-                "platform": place.platform,
-                "workspace": place.workspace,
-                "channel": place.channel,
-                "day": day,
-                "question_id": chosen,
-                "status": "chosen",
-            },
-        )
-        stored = self.session.get(DailyPost, key, populate_existing=True)
-        return stored.question_id if stored and stored.question_id else chosen
+        values = key | {"question_id": chosen, "status": "chosen"}
+        if insert_ignore(self.session, DailyPost, values):
+            return chosen
+        stored = run(self.session, DAILY_ROW, key).first()  # another process chose first
+        return str(stored.question_id) if stored and stored.question_id else chosen
 
     def question_for_thread(self, place: Place) -> str | None:
         """The question whose daily post started this thread."""
@@ -151,8 +135,8 @@ class SqlDailyQuestions:
 
     def posted_ref(self, place: Place, day: date) -> str | None:
         """The message id of the channel's daily post for a day, once posted."""
-        row = self.session.get(DailyPost, (place.platform, place.workspace, place.channel, day))
-        return row.message_ref if row is not None and row.status == "posted" else None
+        row = run(self.session, DAILY_ROW, daily_key(place, day)).first()
+        return str(row.message_ref) if row is not None and row.status == "posted" else None
 
 
 def _user_key(who: UserRef) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.tables import (
@@ -41,9 +41,12 @@ EPOCH = table(BoardEpoch)
 STREAK = table(StreakRow)
 
 
-def by_key(t: Table) -> Any:
-    """WHERE every primary-key column equals a bind parameter of the same name."""
-    return and_(*(c == bindparam(c.name) for c in t.primary_key.columns))
+def by_key(t: Table, prefix: str = "") -> Any:
+    """WHERE every primary-key column equals a bind parameter of its name (after a prefix).
+
+    UPDATE statements need the prefix: SQLAlchemy reserves bare column names for SET values.
+    """
+    return and_(*(c == bindparam(prefix + c.name) for c in t.primary_key.columns))
 
 
 def _insert(dialect: str, t: Table) -> Any:
@@ -90,6 +93,37 @@ SEASONS = (
     .order_by(SEASON.c.starts_on, SEASON.c.name)
 )
 EPOCH_OF = select(EPOCH.c.epoch).where(by_key(EPOCH))
+DAILY_ROW = select(DAILY.c.question_id, DAILY.c.status, DAILY.c.message_ref).where(by_key(DAILY))
+DAILY_USED = (
+    select(DAILY.c.question_id, func.count())
+    .where(
+        DAILY.c.platform == bindparam("platform"),
+        DAILY.c.workspace == bindparam("workspace"),
+        DAILY.c.channel == bindparam("channel"),
+    )
+    .group_by(DAILY.c.question_id)
+)
+DAILY_CHOOSE = update(DAILY).where(by_key(DAILY, "k_")).values(question_id=bindparam("chosen"))
+DAILY_CLAIM = (
+    update(DAILY)
+    .where(by_key(DAILY, "k_"))
+    .where(
+        (DAILY.c.status == "chosen")
+        | ((DAILY.c.status == "claimed") & (DAILY.c.claimed_at < bindparam("stale")))
+    )
+    .values(
+        status="claimed",
+        claimed_by=bindparam("worker"),
+        claimed_at=bindparam("now"),
+        attempts=DAILY.c.attempts + 1,
+    )
+    .returning(DAILY.c.attempts)
+)
+DAILY_POSTED = (
+    update(DAILY)
+    .where(by_key(DAILY, "k_"))
+    .values(status="posted", message_ref=bindparam("ref"), posted_at=bindparam("now"))
+)
 STREAK_ROW = select(
     STREAK.c.current, STREAK.c.best, STREAK.c.last_day, STREAK.c.freezes, STREAK.c.freezes_used
 ).where(by_key(STREAK))
@@ -106,3 +140,13 @@ def dialect_of(session: Any) -> str:
     """The session's database dialect name."""
     name: str = session.get_bind().dialect.name
     return name
+
+
+def daily_key(place: Any, day: Any, prefix: str = "") -> dict[str, Any]:
+    """The daily_post key of a channel-day as bind parameters (prefixed for UPDATEs)."""
+    return {
+        prefix + "platform": place.platform,
+        prefix + "workspace": place.workspace,
+        prefix + "channel": place.channel,
+        prefix + "day": day,
+    }

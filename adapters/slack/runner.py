@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.errors import PlatformStartupError
+from adapters.pacing import Pacer
 from adapters.scheduling import DailyTicker, make_ticker
 from adapters.slack.bot import SLACK_HELP, Identity, SlackCoach
 from adapters.slack.http import make_web_app
@@ -113,7 +114,8 @@ async def build_runtime(
         raise PlatformStartupError(
             "HTTP mode needs SLACK_SIGNING_SECRET (Basic Information page)."
         )
-    client = make_client(token, settings.slack_api_url, sleep)
+    pacer = Pacer(sleep=sleep or asyncio.sleep)
+    client = make_client(token, settings.slack_api_url, sleep, wait_turn=pacer.retry_slot)
     where = api_url(settings.slack_api_url)
     me = await _check(client.auth_test(), "SLACK_BOT_TOKEN", where)
     if mode == "socket":
@@ -133,7 +135,9 @@ async def build_runtime(
         identity,
         admins=frozenset(settings.slack_admins),
     )
-    ticker = make_ticker(app, PLATFORM, coach.publish, coach.send_reminder, coach.post_digest)
+    ticker = make_ticker(
+        app, PLATFORM, coach.publish, coach.send_reminder, coach.post_digest, pacer=pacer
+    )
     return SlackRuntime(
         coach,
         ticker,

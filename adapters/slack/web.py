@@ -65,11 +65,16 @@ class RateLimitRetry(AsyncRetryHandler):
     """On 429, waits for Retry-After (capped) and tries again, at most `max_retry_count` times."""
 
     def __init__(
-        self, max_retry_count: int = 3, max_wait: float = 60.0, sleep: Sleep | None = None
+        self,
+        max_retry_count: int = 3,
+        max_wait: float = 60.0,
+        sleep: Sleep | None = None,
+        wait_turn: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.max_wait = max_wait
         self.sleep: Sleep = sleep or asyncio.sleep
+        self.wait_turn = wait_turn  # the fan-out pacer: every sender backs off, then queues
 
     async def _can_retry_async(
         self,
@@ -100,13 +105,21 @@ class RateLimitRetry(AsyncRetryHandler):
         wait = min(max(wait, 0.0), self.max_wait)
         log.info("Slack rate limit on %s: waiting %.1f s", request.url.rsplit("/", 1)[-1], wait)
         state.next_attempt_requested = True
-        await self.sleep(wait)
+        if self.wait_turn is not None:
+            await self.wait_turn(wait)
+        else:
+            await self.sleep(wait)
         state.increment_current_attempt()
 
 
-def retry_handlers(sleep: Sleep | None = None) -> list[AsyncRetryHandler]:
+def retry_handlers(
+    sleep: Sleep | None = None, wait_turn: Callable[[float], Awaitable[None]] | None = None
+) -> list[AsyncRetryHandler]:
     """The handlers every client of ours uses."""
-    return [NoRepostConnectionRetry(max_retry_count=1), RateLimitRetry(sleep=sleep)]
+    return [
+        NoRepostConnectionRetry(max_retry_count=1),
+        RateLimitRetry(sleep=sleep, wait_turn=wait_turn),
+    ]
 
 
 def api_url(base: str | None) -> str:
@@ -115,13 +128,16 @@ def api_url(base: str | None) -> str:
 
 
 def make_client(
-    token: str, base_url: str | None = None, sleep: Sleep | None = None
+    token: str,
+    base_url: str | None = None,
+    sleep: Sleep | None = None,
+    wait_turn: Callable[[float], Awaitable[None]] | None = None,
 ) -> AsyncWebClient:
-    """An AsyncWebClient with our retry policy."""
+    """An AsyncWebClient with our retry policy; after a 429 a retry waits for `wait_turn`."""
     return AsyncWebClient(
         token=token,
         base_url=api_url(base_url),
-        retry_handlers=retry_handlers(sleep),
+        retry_handlers=retry_handlers(sleep, wait_turn),
     )
 
 

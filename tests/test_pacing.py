@@ -1,0 +1,93 @@
+"""The fan-out pacer on a fake clock: channel spacing, a rate learned from a 429, shared back-off."""
+
+from __future__ import annotations
+
+import asyncio
+from itertools import pairwise
+
+from adapters.pacing import Pacer
+
+
+class FakeTime:
+    """A monotonic clock that only moves when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.t += seconds
+
+
+def send_times(pacer: Pacer, time: FakeTime, channels: list[str]) -> list[float]:
+    """The instants at which sequential posts to these channels were allowed out."""
+
+    async def run() -> list[float]:
+        out = []
+        for channel in channels:
+            await pacer.slot(channel)
+            out.append(time.t)
+        return out
+
+    return asyncio.run(run())
+
+
+def test_posts_to_one_channel_are_a_second_apart_and_other_channels_do_not_wait() -> None:
+    time = FakeTime()
+    pacer = Pacer(now=time.now, sleep=time.sleep)
+    times = send_times(pacer, time, ["C1", "C2", "C1", "C3", "C1"])
+    assert times == [0.0, 0.0, 1.0, 1.0, 2.0]
+
+
+def test_a_429_pauses_everyone_and_caps_the_rate_at_what_got_through() -> None:
+    time = FakeTime()
+    pacer = Pacer(now=time.now, sleep=time.sleep, margin=1.0)
+    for i in range(40):  # forty posts went out in the same instant, the 41st drew a 429
+        asyncio.run(pacer.slot(f"C{i}"))
+    pacer.limited(retry_after=2.0)
+    assert pacer.rate == 39.0 and pacer.limited_count == 1
+    times = send_times(pacer, time, [f"D{i}" for i in range(4)])
+    assert times[0] == 2.0  # nobody posts during Retry-After
+    gaps = [round(b - a, 6) for a, b in pairwise(times)]
+    assert gaps == [round(1 / 39, 6)] * 3
+
+
+def test_a_429_after_a_few_posts_pauses_without_lowering_the_rate() -> None:
+    time = FakeTime()
+    pacer = Pacer(now=time.now, sleep=time.sleep)
+    send_times(pacer, time, ["C1", "C2"])
+    pacer.limited(retry_after=1.0)  # e.g. a busy thread: Slack's per-channel limit
+    assert pacer.rate == 0 and pacer.limited_count == 1
+    assert send_times(pacer, time, ["C3", "C4"]) == [1.0, 1.0]
+
+
+def test_the_rate_is_probed_upwards_after_a_quiet_spell() -> None:
+    time = FakeTime()
+    pacer = Pacer(rate=0, probe_every=30.0, now=time.now, sleep=time.sleep, margin=1.0)
+    for i in range(11):
+        asyncio.run(pacer.slot(f"C{i}"))
+    pacer.limited(retry_after=1.0)
+    assert pacer.rate == 10.0
+    time.t += 31.0
+    asyncio.run(pacer.slot("later"))
+    assert pacer.rate == 10.5
+
+
+def test_concurrent_callers_get_distinct_slots() -> None:
+    time = FakeTime()
+    pacer = Pacer(rate=10.0, now=time.now, sleep=time.sleep)
+    started: list[float] = []
+
+    async def one(channel: str) -> None:
+        await pacer.slot(channel)
+        started.append(time.t)
+
+    async def run() -> None:
+        await asyncio.gather(*(one(f"C{i}") for i in range(5)))
+
+    asyncio.run(run())
+    # each sleeper advances the shared fake clock, so compare the reserved spacing instead
+    assert len(set(pacer._sent)) == 5
+    assert [round(t, 6) for t in sorted(pacer._sent)] == [0.0, 0.1, 0.2, 0.3, 0.4]
