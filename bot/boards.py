@@ -10,6 +10,7 @@ from bot.progress import local_day, streak_at, zone
 from bot.standings import ALL_TIME, month_period, season_period, week_period
 
 STREAK_LOOKBACK_DAYS = 4
+SHOWN = 10  # rows on a board
 LABELS = {"week": "this week", "month": "this month", "all": "all time"}
 
 
@@ -74,19 +75,24 @@ def streak_board(
     """The longest live streaks in the workspace (ties by name, then id)."""
     today = local_day(now, zone(tz_name))
     since = date.fromordinal(today.toordinal() - STREAK_LOOKBACK_DAYS)
-    candidates = repo.streaks.top(board.platform, board.workspace, since, limit=50)
-    live = []
-    for user, name, state in candidates:
-        shown = streak_at(state, today, rest_days)
-        if shown.current:
-            live.append((shown.current, name, user))
+    limit, live = 50, list[tuple[int, str, str]]()
+    while True:  # stored runs may have lapsed: widen the page until ten are live, or none left
+        candidates = repo.streaks.top(board.platform, board.workspace, since, limit=limit)
+        live = []
+        for user, name, state in candidates:
+            shown = streak_at(state, today, rest_days)
+            if shown.current:
+                live.append((shown.current, name, user))
+        if len(live) >= SHOWN or len(candidates) < limit:
+            break
+        limit *= 4
     live.sort(key=lambda row: (-row[0], row[1].lower(), row[2]))
     if not live:
         return Reply("Streaks — nobody has a streak going yet.", ReplyKind.INFO)
     lines = ["Streaks — longest running"]
     lines.extend(
         f"{rank:2}. {name} — {days} day{'s' if days != 1 else ''}"
-        for rank, (days, name, _) in enumerate(live[:10], start=1)
+        for rank, (days, name, _) in enumerate(live[:SHOWN], start=1)
     )
     return Reply("\n".join(lines), ReplyKind.INFO)
 

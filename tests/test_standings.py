@@ -11,7 +11,8 @@ from bot.bank.loader import Bank
 from bot.channels import ChannelSettings
 from bot.coach import Coach, CoachConfig
 from bot.messages import Message, Place
-from bot.ports import Season
+from bot.ports import Season, UserRef
+from bot.progress import StreakState
 from bot.scoring.scorer import Scorer
 from bot.standings import periods_for, week_period
 from tests.fakes import FakeClock, InMemoryDatabase
@@ -104,3 +105,15 @@ def test_seasons_and_resets_are_admin_only(coach: Coach) -> None:
     assert "reset" in say(coach, "leaderboard reset", admin=True)
     assert "No points yet" in say(coach, "leaderboard all")
     assert "u1" in say(coach, "leaderboard all workspace")  # other boards untouched
+
+
+def test_streak_board_looks_past_long_runs_that_have_lapsed(coach: Coach) -> None:
+    today = coach.clock.now().date()
+    with coach.db.transaction() as repo:
+        for i in range(120):  # long runs, last answered three days ago: broken, no freezes
+            repo.streaks.put(
+                UserRef("slack", "T1", f"L{i:03}"), StreakState(90, 90, today - timedelta(days=3))
+            )
+    answer_daily(coach, user="U7")
+    board = say(coach, "leaderboard streaks")
+    assert "u7 — 1 day" in board and "L000" not in board
