@@ -13,8 +13,9 @@ import sys
 import pytest
 
 from bot.bank.loader import Bank
+from bot.scoring.negation import scope
 from bot.scoring.scorer import Scorer
-from bot.scoring.text import split_sentences
+from bot.scoring.text import normalize, split_sentences, tokenize
 from tests.conftest import ROOT
 
 ROLLOUT = "rollout-strategy"
@@ -222,6 +223,30 @@ def test_accuracy_alone_is_flagged_but_not_with_other_layers(scorer: Scorer) -> 
         q,
     )
     assert not flags(scorer, "I would not just monitor accuracy; labels are 60 days late.", q)
+
+
+def test_a_negation_inside_a_red_flag_pattern_denies_it(scorer: Scorer) -> None:
+    q = "rollout-strategy"
+    assert "full-traffic-switch" in flags(scorer, "We'd launch the new model for all users.", q)
+    said = "We'd launch it, but not for all users yet."
+    assert "full-traffic-switch" not in flags(scorer, said, q)
+
+
+@pytest.mark.parametrize(
+    "said,word,denied",
+    [
+        ("don't release if traffic drops 5%", "release", True),
+        ("don't release if traffic drops 5%", "traffic", False),
+        ("it isn't working and that we should consider stopping it", "consider", False),
+        ("no canary and a rollback plan", "rollback", True),
+        ("no launch until the rollback path has been tested", "launch", True),
+    ],
+)
+def test_a_condition_or_a_new_clause_ends_the_negation(said: str, word: str, denied: bool) -> None:
+    tokens = tokenize(normalize(said))
+    negation = scope(normalize(said), tokens)
+    at = next(i for i, t in enumerate(tokens) if t.raw == word)
+    assert negation.negated(at, at + 1, len(tokens)) is denied
 
 
 def test_ship_now_monitor_later_is_flagged(scorer: Scorer) -> None:

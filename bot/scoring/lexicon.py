@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from bot.scoring.negation import NegationScope, scope
+from bot.scoring.negation import Cue, NegationScope, scope
 from bot.scoring.text import Token, normalize, split_sentences, tokenize
 from bot.scoring.vocab import Vocabulary
 from bot.scoring.words import FUNCTION_WORDS
@@ -122,6 +122,11 @@ class PhraseIndex:
             for name, m in self.matchers.items()
             if m.patterns
         }
+        self._pattern_words = {
+            name: frozenset(w for p in m.patterns for w in re.findall(r"[a-z']+", p.lower()))
+            for name, m in self.matchers.items()
+            if m.patterns
+        }
         self._screens: dict[frozenset[str], re.Pattern[str] | None] = {}
 
     def _screen(self, names: frozenset[str]) -> re.Pattern[str] | None:
@@ -159,6 +164,17 @@ class PhraseIndex:
         ordered = sorted(found.items(), key=lambda item: (item[0][1], item[0][0]))
         return [self._hit(sentence, name, i, end) for (name, i), end in ordered]
 
+    def _denied_inside(self, sentence: Sentence, name: str, start: int, end: int) -> bool:
+        """A negation the pattern's own gap swallowed ("launch it, but not for all 12")."""
+        words = self._pattern_words.get(name, frozenset())
+        return any(
+            start < cue.start
+            and cue.end <= end
+            and cue.kind in (Cue.NEGATE, Cue.WITHOUT)
+            and sentence.tokens[cue.start].raw not in words
+            for cue in sentence.scope.cues
+        )
+
     def pattern_hits(self, sentence: Sentence, names: frozenset[str]) -> list[Hit]:
         """Regex hits in one sentence for the named concepts of this index."""
         screen = self._screen(names)
@@ -171,7 +187,10 @@ class PhraseIndex:
                 if match:
                     start = sentence.token_at(match.start())
                     end = sentence.token_at(max(match.start(), match.end() - 1)) + 1
-                    hits.append(self._hit(sentence, name, start, end))
+                    hit = self._hit(sentence, name, start, end)
+                    if self._denied_inside(sentence, name, start, end):
+                        hit = hit._replace(negated=self.matchers[name].negatable)
+                    hits.append(hit)
                     break
         return hits
 

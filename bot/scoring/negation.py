@@ -131,6 +131,8 @@ _CLAUSE_CONJUNCTIONS = frozenset(
     stem(w) for w in "if when so which while since once whereas where who".split()
 )
 _CLAUSE_PUNCTUATION = re.compile(r"[:;()]")
+# "don't release if the day had under 70%": a condition is its own clause, comma or not.
+_CONDITIONS = frozenset(stem(w) for w in "if when whenever once".split())
 
 
 class CueSpan(NamedTuple):
@@ -203,8 +205,12 @@ def _boundaries(sentence: str, tokens: Sequence[Token]) -> tuple[int, ...]:
             or (
                 tok.stem in {"and", "or"}
                 and i + 1 < len(tokens)
-                and tokens[i + 1].raw not in _DETERMINERS
+                and (
+                    tokens[i + 1].raw not in _DETERMINERS
+                    or (i + 2 < len(tokens) and tokens[i + 2].raw in _PRONOUNS)  # "and that we"
+                )
             )
+            or tok.stem in _CONDITIONS
         ):
             found.append(i)
     return tuple(found)
