@@ -104,6 +104,7 @@ class DailyTicker:
             except Exception as exc:  # any platform failure releases the claim for a retry
                 await asyncio.to_thread(self.service.failed, post, f"{type(exc).__name__}: {exc}")
                 return False
+            self.pacer.succeeded()
             await asyncio.to_thread(self.service.posted, post, ref, self.clock.now())
             return True
 
@@ -156,6 +157,7 @@ class DailyTicker:
                     reason = f"{type(exc).__name__}: {exc}"
                     await asyncio.to_thread(digests.failed, digest, reason)
                 else:
+                    self.pacer.succeeded()
                     await asyncio.to_thread(digests.posted, digest, ref)
 
         await asyncio.gather(*(one(d) for d in due))

@@ -44,14 +44,16 @@ def test_posts_to_one_channel_are_a_second_apart_and_other_channels_do_not_wait(
 def test_a_429_pauses_everyone_and_caps_the_rate_at_what_got_through() -> None:
     time = FakeTime()
     pacer = Pacer(now=time.now, sleep=time.sleep, margin=1.0)
-    for i in range(40):  # forty posts went out in the same instant, the 41st drew a 429
+    for i in range(40):  # forty posts went through in the same instant, the 41st drew a 429
         asyncio.run(pacer.slot(f"C{i}"))
+        pacer.succeeded()
+    asyncio.run(pacer.slot("C41"))
     pacer.limited(retry_after=2.0)
-    assert pacer.rate == 39.0 and pacer.limited_count == 1
+    assert pacer.rate == 40.0 and pacer.limited_count == 1
     times = send_times(pacer, time, [f"D{i}" for i in range(4)])
     assert times[0] == 2.0  # nobody posts during Retry-After
     gaps = [round(b - a, 6) for a, b in pairwise(times)]
-    assert gaps == [round(1 / 39, 6)] * 3
+    assert gaps == [round(1 / 40, 6)] * 3
 
 
 def test_a_429_after_a_few_posts_pauses_without_lowering_the_rate() -> None:
@@ -66,13 +68,16 @@ def test_a_429_after_a_few_posts_pauses_without_lowering_the_rate() -> None:
 def test_the_rate_is_probed_upwards_after_a_quiet_spell() -> None:
     time = FakeTime()
     pacer = Pacer(rate=0, probe_every=30.0, now=time.now, sleep=time.sleep, margin=1.0)
-    for i in range(11):
+    for i in range(10):
         asyncio.run(pacer.slot(f"C{i}"))
+        pacer.succeeded()
     pacer.limited(retry_after=1.0)
     assert pacer.rate == 10.0
     time.t += 31.0
     asyncio.run(pacer.slot("later"))
-    assert pacer.rate == 10.5
+    assert pacer.rate == 10.3
+    pacer.limited(retry_after=1.0)  # a later 429 eases the learned rate, it doesn't reset it
+    assert round(pacer.rate, 3) == round(10.3 * 0.97, 3)
 
 
 def test_concurrent_callers_get_distinct_slots() -> None:
