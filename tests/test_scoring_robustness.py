@@ -9,10 +9,12 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.bank.loader import Bank
+from bot.bank.loader import Bank, load_bank
 from bot.scoring.negation import scope
 from bot.scoring.scorer import Scorer
 from bot.scoring.text import normalize, split_sentences, tokenize
@@ -300,3 +302,30 @@ def test_unicode_is_normalised_first(scorer: Scorer) -> None:
     decomposed = "Shadow for a week, then a cana\u0301ry at 5% with automatic rollback."
     assert score(scorer, plain) == score(scorer, fancy)
     assert score(scorer, decomposed) <= score(scorer, plain)
+
+
+def test_another_packs_local_words_do_not_change_this_packs_scores(tmp_path: Path) -> None:
+    """A pack's local one-word phrases ("owner", "test") stay out of other packs' list checks."""
+    lexicon, drift = (
+        ROOT / "content" / "lexicon.yaml",
+        ROOT / "content" / "questions" / "drift.yaml",
+    )
+    other = yaml.safe_load(drift.read_text(encoding="utf-8"))
+    generic = ["owner", "test", "rank", "block", "page", "check", "team", "data", "model"]
+    other["concepts"] = {"zz-generic": {"label": "generic words", "phrases": generic}}
+    for q in other["questions"]:
+        q["id"] = "zz-" + q["id"]
+        q["steps"][0]["criteria"][0]["concepts"].append("zz-generic")
+    extra = tmp_path / "zz.yaml"
+    extra.write_text(yaml.safe_dump(other), encoding="utf-8")
+    alone, beside = Scorer(load_bank([lexicon, drift])), Scorer(load_bank([lexicon, drift, extra]))
+    answer = (
+        "Team owner checks PSI drift, prediction distribution shift, data quality checks, "
+        "model rank."
+    )
+    for stage in range(4):
+        question = "drift-detection-instrumentation"
+        assert (
+            alone.score(question, stage, answer).score
+            == beside.score(question, stage, answer).score
+        )

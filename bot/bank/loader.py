@@ -51,7 +51,22 @@ class Bank:
     concepts: Mapping[str, Concept]
     red_flags: Mapping[str, RedFlag]
     topics: Mapping[str, str]
-    sources: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)  # question id → file
+    concept_sources: Mapping[str, str] = field(default_factory=dict)  # concept → file
+
+    def pack_concepts(self, question_id: str) -> frozenset[str]:
+        """Concepts a question may hear: the shared lexicon's and its own file's.
+
+        Shared means defined in a file without questions (content/lexicon.yaml); another
+        pack's local concepts are that pack's business.
+        """
+        question_files = set(self.sources.values())
+        own = self.sources.get(question_id)
+        return frozenset(
+            name
+            for name, path in self.concept_sources.items()
+            if path == own or path not in question_files
+        )
 
     def question(self, question_id: str) -> Question:
         """Return the question with this id or raise UnknownQuestion."""
@@ -141,10 +156,14 @@ def _parse(paths: Iterable[Path]) -> tuple[list[tuple[Path, Pack]], list[Problem
 
 
 def _merge_named(
-    kind: str, packs: list[tuple[Path, Pack]], attr: str, problems: list[Problem]
+    kind: str,
+    packs: list[tuple[Path, Pack]],
+    attr: str,
+    problems: list[Problem],
+    origin: dict[str, Path] | None = None,
 ) -> dict[str, Any]:
     merged: dict[str, Any] = {}
-    origin: dict[str, Path] = {}
+    origin = {} if origin is None else origin
     for path, pack in packs:
         for name, value in getattr(pack, attr).items():
             if name in merged and merged[name] != value:
@@ -180,7 +199,8 @@ def _check_question(q: Question, bank: Bank, path: Path) -> list[Problem]:
 
 
 def _assemble(packs: list[tuple[Path, Pack]], problems: list[Problem]) -> Bank:
-    concepts = _merge_named("concept", packs, "concepts", problems)
+    concept_origin: dict[str, Path] = {}
+    concepts = _merge_named("concept", packs, "concepts", problems, concept_origin)
     red_flags = _merge_named("red flag", packs, "red_flags", problems)
     topics = _merge_named("topic", packs, "topics", problems)
     for path, pack in packs:
@@ -199,7 +219,8 @@ def _assemble(packs: list[tuple[Path, Pack]], problems: list[Problem]) -> Bank:
                 )
                 continue
             questions[q.id], sources[q.id] = q, str(path)
-    bank = Bank(questions, concepts, red_flags, topics, sources)
+    concept_sources = {name: str(path) for name, path in concept_origin.items()}
+    bank = Bank(questions, concepts, red_flags, topics, sources, concept_sources)
     for qid, q in questions.items():
         problems.extend(_check_question(q, bank, Path(sources[qid])))
     return bank

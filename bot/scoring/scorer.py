@@ -120,7 +120,7 @@ class Scorer:
         self.bank = bank
         self.lexicon = Lexicon(_shared_matchers(bank), _all_step_matchers(bank))
         self._plans: dict[tuple[str, int], _StepPlan] = {}
-        self._stuffing_concepts = frozenset(bank.concepts)
+        self._all_concepts = frozenset(bank.concepts)  # any pack's: off-topic answers use them
 
     def _vocabulary(self, *texts: str) -> frozenset[str]:
         return frozenset(c for s in self.lexicon.analyse(" ".join(texts)) for c in s.canon)
@@ -161,7 +161,7 @@ class Scorer:
             tuple(flags),
             frozenset(names),
             self._vocabulary(*prompts),
-            self._stuffing_concepts | {g for c in criteria for g in c.groups},
+            self.bank.pack_concepts(question_id) | {g for c in criteria for g in c.groups},
             frozenset({g for c in criteria for g in c.groups} | set(step.anchors)),
             self.lexicon.index(_step_matchers(self.bank, question_id, stage)),
         )
@@ -285,7 +285,7 @@ class Scorer:
         substantive = relevant = 0
         for sentence in a.sentences:
             usable = {h.concept for h in sentence.hits if a.usable(h)}
-            if usable.isdisjoint(self._stuffing_concepts) and usable.isdisjoint(plan.relevant):
+            if usable.isdisjoint(self._all_concepts) and usable.isdisjoint(plan.relevant):
                 continue
             substantive += 1
             relevant += not usable.isdisjoint(plan.relevant)
