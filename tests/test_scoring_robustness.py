@@ -17,6 +17,7 @@ import yaml
 from bot.bank.loader import Bank, load_bank
 from bot.scoring.negation import scope
 from bot.scoring.scorer import Scorer
+from bot.scoring.signals import is_specific_token
 from bot.scoring.text import normalize, split_sentences, tokenize
 from tests.conftest import ROOT
 
@@ -213,6 +214,7 @@ def test_fixed_schedule_retraining_is_flagged_unless_gated(scorer: Scorer) -> No
         q,
     )
     assert not flags(scorer, "Retrain every 7 days when PSI on the top features exceeds 0.2.", q)
+    assert not flags(scorer, "Retraining every 7 days might be too often for this model.", q)
 
 
 def test_accuracy_alone_is_flagged_but_not_with_other_layers(scorer: Scorer) -> None:
@@ -329,3 +331,17 @@ def test_another_packs_local_words_do_not_change_this_packs_scores(tmp_path: Pat
             alone.score(question, stage, answer).score
             == beside.score(question, stage, answer).score
         )
+
+
+@pytest.mark.parametrize(
+    "said,specific",
+    [
+        ("200 appointments a day", True),
+        ("we lost 500 recent calls", True),
+        ("3 things matter here", False),
+        ("there are 2 ways to do it", False),
+    ],
+)
+def test_a_count_of_real_things_is_specific(said: str, specific: bool) -> None:
+    words = said.split()
+    assert any(is_specific_token(words, i) for i in range(len(words))) is specific

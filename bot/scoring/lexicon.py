@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import NamedTuple
 
 from bot.scoring.negation import Cue, NegationScope, scope
@@ -104,6 +105,12 @@ def _match_phrase(sentence: Sentence, i: int, stems: tuple[str, ...], max_gap: i
     return pos
 
 
+def _rejects_only(sentence: Sentence, start: int) -> bool:
+    """True for "not just add pods": doing X still counts, but the mistake of only-X is denied."""
+    words = [t.raw for t in sentence.tokens[max(0, start - 2) : start + 1]]
+    return any(a == "not" and b in ("just", "only", "simply") for a, b in pairwise(words))
+
+
 class PhraseIndex:
     """Concepts' phrases filed under their rarest word, and their regexes."""
 
@@ -142,7 +149,10 @@ class PhraseIndex:
 
     def _hit(self, sentence: Sentence, name: str, start: int, end: int) -> Hit:
         negatable = self.matchers[name].negatable
-        negated = negatable and sentence.scope.negated(start, end, len(sentence.tokens))
+        negated = negatable and (
+            sentence.scope.negated(start, end, len(sentence.tokens))
+            or (name.startswith("flag:") and _rejects_only(sentence, start))
+        )
         return Hit(name, sentence.index, start, end, negated)
 
     def phrase_hits(self, sentence: Sentence) -> list[Hit]:

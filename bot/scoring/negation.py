@@ -40,6 +40,11 @@ _USELESS = (
     "not required",
     "not worth it",
     "not useful",
+    "not a good idea",
+    "a bad idea",
+    "too often",
+    "too frequent",
+    "too much",
 )
 _COPULAS = ("is", "are", "be", "seems", "feels", "sounds", "looks", "was")
 _CUES: list[tuple[tuple[str, ...], Cue]] = [

@@ -58,6 +58,12 @@ _COMPARATORS = frozenset({">", "<", "≥", "≤", "=", "$", "€", "£"}) | froz
     for w in "above below over under exceed exceeds than least most within beyond past drop drops "
     "rise rises reach reaches hit hits to from by every between".split()
 )
+# "200 appointments", "1,600 drivers", "500 recent calls": a count of real things is concrete;
+# "3 things" or "2 ways" is not.
+_UNCOUNTED = frozenset(
+    "things ways reasons ideas steps options questions issues aspects areas parts factors "
+    "examples areas points topics items cases".split()
+)
 _PRECEDERS = frozenset(
     stem(w) for w in ["severity", "sev", "priority", "tier", "level", "top", "p"]
 )
@@ -73,7 +79,17 @@ def is_specific_token(tokens: list[str], i: int) -> bool:
     if _NUMBER.match(tok) or tok in _NUMBER_WORDS:
         after = stem(tokens[i + 1]) if i + 1 < len(tokens) else ""
         before = stem(tokens[i - 1]) if i > 0 else ""
-        return after in _UNIT_WORDS or before in _COMPARATORS or before in _PRECEDERS
+        if after in _UNIT_WORDS or before in _COMPARATORS or before in _PRECEDERS:
+            return True
+        return bool(_NUMBER.match(tok)) and _counts_things(tokens[i + 1 : i + 3])
+    return False
+
+
+def _counts_things(following: list[str]) -> bool:
+    """True when a plural noun follows a number, at most one word later ("500 recent calls")."""
+    for word in following:
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            return word not in _UNCOUNTED and word not in STOPWORDS
     return False
 
 
