@@ -6,10 +6,9 @@ from datetime import date, datetime
 
 from bot.messages import Place, Reply, ReplyKind
 from bot.ports import Board, BoardRow, Repositories, Season
-from bot.progress import local_day, streak_at, zone
+from bot.progress import live_since, local_day, streak_at, zone
 from bot.standings import ALL_TIME, month_period, season_period, week_period
 
-STREAK_LOOKBACK_DAYS = 4
 SHOWN = 10  # rows on a board
 LABELS = {"week": "this week", "month": "this month", "all": "all time"}
 
@@ -74,18 +73,13 @@ def streak_board(
 ) -> Reply:
     """The longest live streaks in the workspace (ties by name, then id)."""
     today = local_day(now, zone(tz_name))
-    since = date.fromordinal(today.toordinal() - STREAK_LOOKBACK_DAYS)
-    limit, live = 50, list[tuple[int, str, str]]()
-    while True:  # stored runs may have lapsed: widen the page until ten are live, or none left
-        candidates = repo.streaks.top(board.platform, board.workspace, since, limit=limit)
-        live = []
-        for user, name, state in candidates:
-            shown = streak_at(state, today, rest_days)
-            if shown.current:
-                live.append((shown.current, name, user))
-        if len(live) >= SHOWN or len(candidates) < limit:
-            break
-        limit *= 4
+    since, freeze_since = live_since(today, rest_days)
+    candidates = repo.streaks.top(board.platform, board.workspace, since, freeze_since, SHOWN)
+    live = []
+    for user, name, state in candidates:
+        shown = streak_at(state, today, rest_days)
+        if shown.current:
+            live.append((shown.current, name, user))
     live.sort(key=lambda row: (-row[0], row[1].lower(), row[2]))
     if not live:
         return Reply("Streaks — nobody has a streak going yet.", ReplyKind.INFO)

@@ -11,7 +11,7 @@ from bot.boards import render_board
 from bot.channels import ChannelSettings
 from bot.messages import Place, Reply, ReplyKind
 from bot.ports import Board, Database, Repositories
-from bot.progress import streak_at, zone
+from bot.progress import live_since, streak_at, zone
 from bot.standings import week_period
 
 log = logging.getLogger(__name__)
@@ -53,10 +53,11 @@ def compose_digest(repo: Repositories, bank: Bank, place: Place, week_of: date) 
         f"Weekly digest — week of {last_monday:%d %b %Y}",
         render_board(rows, "Top of last week in this channel"),
     ]
+    since, freeze_since = live_since(week_of)
     streaks = [
         (streak_at(state, week_of).current, name)
         for _, name, state in repo.streaks.top(
-            place.platform, place.workspace, week_of - timedelta(days=4), 20
+            place.platform, place.workspace, since, freeze_since, 3
         )
     ]
     live = sorted((s for s in streaks if s[0]), key=lambda s: (-s[0], s[1].lower()))[:3]

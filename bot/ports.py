@@ -172,9 +172,10 @@ class StreakStore(Protocol):
         ...
 
     def top(
-        self, platform: str, workspace: str, active_since: date, limit: int
+        self, platform: str, workspace: str, since: date, freeze_since: date, limit: int
     ) -> list[tuple[str, str, StreakState]]:
-        """(user, display name, state) with the longest runs among recently active users."""
+        """(user, name, state): longest runs last answered since a day (or freeze_since with a
+        freeze held); ties by display name (case-folded), then user id."""
         ...
 
 

@@ -117,6 +117,22 @@ class StreakState:
     freezes_used: int = 0
 
 
+def live_since(today: date, rest: frozenset[int] = frozenset()) -> tuple[date, date]:
+    """The earliest last answer day of a live streak: without a freeze, and with one.
+
+    A streak is live while no open (non-rest) day has been missed, or one with a freeze held.
+    """
+    open_days: list[date] = []
+    day = today - timedelta(days=1)
+    while len(open_days) < 2 and day > today - timedelta(days=15):
+        if day.weekday() not in rest:
+            open_days.append(day)
+        day -= timedelta(days=1)
+    while len(open_days) < 2:  # every day a rest day: nothing can lapse
+        open_days.append(date.min)
+    return open_days[0], open_days[1]
+
+
 def _open_days_between(start: date, end: date, rest: frozenset[int]) -> int:
     """Non-rest days strictly between two dates."""
     count, day = 0, start + timedelta(days=1)

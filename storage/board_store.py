@@ -144,9 +144,28 @@ class SqlStreaks:
         run(self.session, stmt, values)
 
     def top(
-        self, platform: str, workspace: str, active_since: date, limit: int
+        self, platform: str, workspace: str, since: date, freeze_since: date, limit: int
     ) -> list[tuple[str, str, StreakState]]:
-        """Longest stored runs among users who answered since a day."""
+        """Longest runs last answered since a day (or freeze_since, holding a freeze).
+
+        Two steps, so the name join runs only for the rows that can make the board: the
+        limit-th longest run first (an index-friendly sort), then those at or above it by name.
+        """
+        live = (
+            (col(StreakRow.platform) == platform)
+            & (col(StreakRow.workspace) == workspace)
+            & (
+                (col(StreakRow.last_day) >= since)
+                | ((col(StreakRow.last_day) >= freeze_since) & (col(StreakRow.freezes) > 0))
+            )
+        )
+        cutoff = self.session.exec(
+            select(StreakRow.current)
+            .where(live)
+            .order_by(col(StreakRow.current).desc())
+            .offset(max(limit - 1, 0))
+            .limit(1)
+        ).first()
         name = func.coalesce(UserProfile.display_name, StreakRow.user_id)
         stmt = (
             select(StreakRow, name)
@@ -157,12 +176,8 @@ class SqlStreaks:
                 & (col(UserProfile.user_id) == col(StreakRow.user_id)),
                 isouter=True,
             )
-            .where(
-                col(StreakRow.platform) == platform,
-                col(StreakRow.workspace) == workspace,
-                col(StreakRow.last_day) >= active_since,
-            )
-            .order_by(col(StreakRow.current).desc(), col(StreakRow.user_id))
+            .where(live, col(StreakRow.current) >= (cutoff or 0))
+            .order_by(col(StreakRow.current).desc(), func.lower(name), col(StreakRow.user_id))
             .limit(limit)
         )
         return [

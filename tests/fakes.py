@@ -191,16 +191,16 @@ class _Streaks:
         self.s.streaks[who] = state
 
     def top(
-        self, platform: str, workspace: str, active_since: date, limit: int
+        self, platform: str, workspace: str, since: date, freeze_since: date, limit: int
     ) -> list[tuple[str, str, StreakState]]:
         rows = [
             (w.user, (self.s.profiles.get(w) or Profile(w.user, None)).display_name, st)
             for w, st in self.s.streaks.items()
             if (w.platform, w.workspace) == (platform, workspace)
             and st.last_day is not None
-            and st.last_day >= active_since
+            and (st.last_day >= since or (st.last_day >= freeze_since and st.freezes > 0))
         ]
-        rows.sort(key=lambda r: (-r[2].current, r[0]))
+        rows.sort(key=lambda r: (-r[2].current, r[1].lower(), r[0]))
         return rows[:limit]
 
 

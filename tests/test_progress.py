@@ -9,6 +9,7 @@ from bot.progress import (
     StreakState,
     advance_streak,
     compute_streak,
+    live_since,
     local_day,
     points_for,
     streak_at,
@@ -130,3 +131,11 @@ def test_incremental_state_agrees_with_the_full_walk() -> None:
         for offset in range(4):
             today = days[-1] + timedelta(days=offset)
             assert streak_at(state, today, rest) == compute_streak(days, today, rest), (days, rest)
+
+
+def test_live_since_skips_rest_days_and_allows_one_freeze() -> None:
+    monday = date(2026, 11, 23)
+    assert live_since(monday) == (date(2026, 11, 22), date(2026, 11, 21))
+    weekend = frozenset({5, 6})
+    assert live_since(monday, weekend) == (date(2026, 11, 20), date(2026, 11, 19))
+    assert live_since(monday, frozenset(range(7))) == (date.min, date.min)

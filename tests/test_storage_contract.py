@@ -120,15 +120,25 @@ def test_streaks_round_trip_and_rank(any_db) -> None:
     long_run = StreakState(9, 12, date(2026, 11, 22), 1, 1)
     short_run = StreakState(3, 3, date(2026, 11, 22))
     stale = StreakState(40, 40, date(2026, 10, 1))
+    frozen = StreakState(5, 5, date(2026, 11, 20), freezes=1)  # missed the 21st, holds a freeze
+    lapsed = StreakState(6, 6, date(2026, 11, 20))  # missed the 21st, no freeze
     with any_db.transaction() as repo:
         assert repo.streaks.get(ADA) == StreakState()
         repo.streaks.put(ADA, long_run)
         repo.streaks.put(UserRef("slack", "T1", "U2"), short_run)
         repo.streaks.put(UserRef("slack", "T1", "U3"), stale)
+        repo.streaks.put(UserRef("slack", "T1", "U4"), frozen)
+        repo.streaks.put(UserRef("slack", "T1", "U5"), lapsed)
+        repo.streaks.put(UserRef("slack", "T2", "U6"), long_run)  # another workspace
     with any_db.transaction() as repo:
         assert repo.streaks.get(ADA) == long_run
-        ranked = repo.streaks.top("slack", "T1", date(2026, 11, 18), 10)
-        assert [(user, state.current) for user, _, state in ranked] == [("U1", 9), ("U2", 3)]
+        ranked = repo.streaks.top("slack", "T1", date(2026, 11, 21), date(2026, 11, 20), 10)
+        assert [(user, state.current) for user, _, state in ranked] == [
+            ("U1", 9),
+            ("U4", 5),
+            ("U2", 3),
+        ]
+        assert len(repo.streaks.top("slack", "T1", date(2026, 11, 21), date(2026, 11, 20), 2)) == 2
 
 
 def test_seasons_round_trip(any_db) -> None:
