@@ -39,6 +39,8 @@ def sqlite_path(url: str) -> Path | None:
     database = make_url(url).database
     if not database or database == ":memory:":
         return None
+    if database.startswith("file:"):  # an SQLite URI filename (uri=true), e.g. mode=ro
+        database = database.removeprefix("file:").split("?", 1)[0]
     return Path(database)
 
 
