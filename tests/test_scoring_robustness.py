@@ -244,6 +244,8 @@ def test_a_negation_inside_a_red_flag_pattern_denies_it(scorer: Scorer) -> None:
         ("it isn't working and that we should consider stopping it", "consider", False),
         ("no canary and a rollback plan", "rollback", True),
         ("no launch until the rollback path has been tested", "launch", True),
+        ("if there's too much load, fall back to a smaller model", "smaller", False),
+        ("a canary for every change is overkill here", "canary", True),
     ],
 )
 def test_a_condition_or_a_new_clause_ends_the_negation(said: str, word: str, denied: bool) -> None:
@@ -340,6 +342,7 @@ def test_another_packs_local_words_do_not_change_this_packs_scores(tmp_path: Pat
         ("we lost 500 recent calls", True),
         ("3 things matter here", False),
         ("there are 2 ways to do it", False),
+        ("we checked them one by one", False),
     ],
 )
 def test_a_count_of_real_things_is_specific(said: str, specific: bool) -> None:

@@ -169,8 +169,8 @@ class NegationScope:
             return False
         count, seen_negation, nearest_end = 0, False, -1
         for cue in self.cues:
-            if cue.start < c_start or cue.end > start:
-                continue
+            if cue.start < c_start or cue.end > start or cue.kind is Cue.POST:
+                continue  # a POST cue ("is overkill") only denies what came before it
             if cue.kind is Cue.FLIP and not seen_negation:
                 continue
             seen_negation = True

@@ -79,6 +79,8 @@ def is_specific_token(tokens: list[str], i: int) -> bool:
     if _NUMBER.match(tok) or tok in _NUMBER_WORDS:
         after = stem(tokens[i + 1]) if i + 1 < len(tokens) else ""
         before = stem(tokens[i - 1]) if i > 0 else ""
+        if before == "by" and i >= 2 and tokens[i - 2] == tok:
+            return False  # "one by one", "2 by 2"
         if after in _UNIT_WORDS or before in _COMPARATORS or before in _PRECEDERS:
             return True
         return bool(_NUMBER.match(tok)) and _counts_things(tokens[i + 1 : i + 3])
