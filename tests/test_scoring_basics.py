@@ -6,7 +6,6 @@ import pytest
 
 from bot.bank.loader import Bank, UnknownQuestion
 from bot.scoring.scorer import Scorer
-from coach.content_commands import check_bank
 
 QID = "drift-detection-instrumentation"
 
@@ -80,8 +79,3 @@ def test_unknown_question_and_stage(drift_scorer: Scorer) -> None:
         drift_scorer.score("nope", 0, "x")
     with pytest.raises(IndexError):
         drift_scorer.score(QID, 9, "x")
-
-
-def test_every_model_answer_passes_its_own_rubric(bank: Bank) -> None:
-    failing = [c for c in check_bank(bank) if not c.ok]
-    assert failing == []

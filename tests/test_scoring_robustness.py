@@ -48,6 +48,7 @@ def level(
         "canary shadow rollback blue green guardrail threshold approval rate latency flag kill switch",
         "canary canary canary rollback rollback rollback shadow shadow shadow blue green blue green",
         "- shadow\n- canary\n- blue/green\n- rollback\n- feature flag\n- guardrails\n- p99 latency",
+        "No exception, shadow, canary, rollback, feature flag, guardrail metrics, approval rate, p99",
     ],
 )
 def test_keyword_stuffing_scores_below_a_plain_answer_and_is_flagged(

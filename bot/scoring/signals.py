@@ -130,7 +130,7 @@ def is_stuffed(sentence: Sentence, numeric: bool, concepts: frozenset[str]) -> b
     `numeric` says the sentence carries a concrete number or threshold; terse expert notes
     ("PSI per feature vs training, alert above 0.2") are then given more room.
     """
-    hits = [h for h in sentence.hits if not h.negated and h.concept in concepts]
+    hits = [h for h in sentence.hits if h.concept in concepts]  # negated terms list too
     if not hits:
         return False
     n = len(sentence.tokens)
@@ -164,12 +164,7 @@ def is_list_like(sentence: Sentence, concepts: frozenset[str]) -> bool:
 
 def _bare(sentence: Sentence, idx: list[int], concepts: frozenset[str]) -> bool:
     """True when every content word of these tokens is part of a named concept, with no number."""
-    covered = {
-        i
-        for h in sentence.hits
-        if not h.negated and h.concept in concepts
-        for i in range(h.start, h.end)
-    }
+    covered = {i for h in sentence.hits if h.concept in concepts for i in range(h.start, h.end)}
     raws = [t.raw for t in sentence.tokens]
     content = [i for i in idx if sentence.canon[i] not in STOPWORDS]
     return (
