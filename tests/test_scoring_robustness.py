@@ -129,6 +129,11 @@ def test_short_and_precise_beats_long_and_vague(scorer: Scorer) -> None:
             ROLLOUT,
         ),
         (
+            "Canary at 5%; if approval rate drops 2 points we roll back at once.",
+            "Canary at 5%; if approval rate drops 2 points we roll it back at once.",
+            ROLLOUT,
+        ),
+        (
             "Start by sending 5% of traffic to the new model for a day.",
             "Start with a canary at 5% for a day.",
             ROLLOUT,
@@ -170,7 +175,7 @@ def test_repeating_the_question_earns_nothing(scorer: Scorer, bank: Bank) -> Non
 
 def test_a_good_answer_to_another_question_scores_near_zero(scorer: Scorer, bank: Bank) -> None:
     latency = bank.question("latency-spike-triage").steps[0].model_answer
-    assert score(scorer, latency, ROLLOUT) <= 10
+    assert score(scorer, latency, ROLLOUT) <= 25  # its "roll it back" honestly meets one criterion
     rollout = bank.question(ROLLOUT).steps[0].model_answer
     assert score(scorer, rollout, "latency-spike-triage") <= 20
     cross = sorted(

@@ -86,11 +86,16 @@ def _phrase_stems(matchers: Mapping[str, Matcher]) -> list[tuple[tuple[str, ...]
     return compiled
 
 
+_OBJECT_PRONOUNS = frozenset({"it", "them"})
+
+
 def _match_phrase(sentence: Sentence, i: int, stems: tuple[str, ...], max_gap: int) -> int:
     """End of the phrase starting at token i, or -1; never across punctuation."""
     canon, segments = sentence.canon, sentence.segments
     pos = i + 1
     for want in stems[1:]:
+        if pos < len(canon) and canon[pos] in _OBJECT_PRONOUNS and want != canon[pos]:
+            pos += 1  # "roll it back", "turn them off": an object pronoun never breaks a phrase
         for gap in range(max_gap + 1):
             j = pos + gap
             if j >= len(canon) or segments[j] != segments[i]:
