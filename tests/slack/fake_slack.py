@@ -25,6 +25,16 @@ TICKET = "tkt-socket-ticket-secret-7b6a5c"
 TEAM = "T0TEAM"
 BOT_USER = "U0BOT"
 BOT_ID = "B0BOT"
+# What an app installed from adapters/slack/manifest.yaml is granted (auth.test x-oauth-scopes).
+BOT_SCOPES = (
+    "channels:history",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "im:history",
+    "im:write",
+    "users:read",
+)
 
 MENTIONS = re.compile(
     r"<!(channel|here|everyone)|<!subteam|<@|(?<![\w\u2060])@(channel|here|everyone)\b", re.I
@@ -129,8 +139,13 @@ def check_blocks(blocks: Any, limit: int = 50) -> str:
 class FakeSlack:
     """The fake. `await start()`, point the bot at `api_url`, inspect `calls` and `messages`."""
 
-    def __init__(self, users: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        users: dict[str, dict[str, Any]] | None = None,
+        scopes: tuple[str, ...] = BOT_SCOPES,
+    ) -> None:
         self.users = users or {}
+        self.scopes = scopes
         self.calls: list[Call] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.ephemerals: list[dict[str, Any]] = []
@@ -263,6 +278,8 @@ class FakeSlack:
             if fault is not None and fault.drop == "after":
                 request.transport.close()  # type: ignore[union-attr]
                 return web.Response(text="")
+            if method == "auth.test":
+                return web.json_response(body, headers={"x-oauth-scopes": ",".join(self.scopes)})
             return web.json_response(body)
         finally:
             await self._notify()
