@@ -69,10 +69,11 @@ class Pacer:
         """
         at = self._reserve(channel)
         while True:
+            pause = self._paused_until
             delay = at - self._now()
             if delay > 0:
                 await self._sleep(delay)
-            if self._now() >= self._paused_until:
+            if self._paused_until <= pause:
                 break
             at = self._reserve("")  # a 429 arrived while we slept: queue again behind the pause
         if channel:

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,12 +22,16 @@ from adapters.pacing import Pacer
 from bot.daily import DailyService, DuePost
 from bot.digest import DigestService, DueDigest
 from bot.ports import Clock
+from bot.privacy import RetentionService
 from bot.reminders import DueReminder, ReminderService
+from coach.logs import event_context
+from coach.metrics import CoachMetrics
 
 if TYPE_CHECKING:
     from coach.bootstrap import App
 
 log = logging.getLogger(__name__)
+RETENTION_EVERY = timedelta(hours=1)
 Publish = Callable[[DuePost], Awaitable[str]]
 SendDM = Callable[[DueReminder], Awaitable[None]]
 PostDigest = Callable[[DueDigest], Awaitable[str]]
@@ -41,6 +45,7 @@ class Extras:
     send_dm: SendDM | None = None
     digests: DigestService | None = None
     post_digest: PostDigest | None = None
+    retention: RetentionService | None = None  # ages out answer texts, at most hourly
 
 
 class DailyTicker:
@@ -56,8 +61,10 @@ class DailyTicker:
         concurrency: int = 16,
         extras: Extras | None = None,
         pacer: Pacer | None = None,
+        metrics: CoachMetrics | None = None,
     ) -> None:
         self.service = service
+        self.metrics = metrics or CoachMetrics()
         self.pacer = pacer or Pacer()
         self.extras = extras or Extras()
         self.platform = platform
@@ -66,6 +73,7 @@ class DailyTicker:
         self.interval = interval
         self.concurrency = concurrency
         self._scheduler: AsyncIOScheduler | None = None
+        self._pruned_at: datetime | None = None
 
     @property
     def running(self) -> bool:
@@ -98,15 +106,22 @@ class DailyTicker:
 
     async def _post_one(self, post: DuePost, gate: asyncio.Semaphore) -> bool:
         async with gate:
-            await self.pacer.slot(post.place.channel)
-            try:
-                ref = await self.publish(post)
-            except Exception as exc:  # any platform failure releases the claim for a retry
-                await asyncio.to_thread(self.service.failed, post, f"{type(exc).__name__}: {exc}")
-                return False
-            self.pacer.succeeded()
-            await asyncio.to_thread(self.service.posted, post, ref, self.clock.now())
-            return True
+            with event_context(post.key):
+                await self.pacer.slot(post.place.channel)
+                try:
+                    ref = await self.publish(post)
+                except Exception as exc:  # any platform failure releases the claim for a retry
+                    self.metrics.post(self.platform, "daily", "failed")
+                    reason = f"{type(exc).__name__}: {exc}"
+                    await asyncio.to_thread(self.service.failed, post, reason)
+                    return False
+                self.pacer.succeeded()
+                now = self.clock.now()
+                self.metrics.post(self.platform, "daily", "sent")
+                if post.due_at is not None:
+                    self.metrics.lag(self.platform, post.due_at, now)
+                await asyncio.to_thread(self.service.posted, post, ref, now)
+                return True
 
     async def tick(self) -> int:
         """Post every channel-day this process claims now; returns how many went out.
@@ -115,6 +130,7 @@ class DailyTicker:
         rate-limited fan-out never holds a claim much longer than it takes to post it.
         Digests and reminders run after the daily posts, in the same tick.
         """
+        self.metrics.ticked(self.platform, self.clock.now())
         batches = self.service.due_batches(self.platform, self.clock.now())
         gate = asyncio.Semaphore(self.concurrency)
         posted = 0
@@ -126,15 +142,30 @@ class DailyTicker:
             batch = await upcoming
         await self._digests()
         await self._reminders()
+        await self._retention()
         return posted
 
-    @staticmethod
-    async def _next_batch(batches: Iterator[list[DuePost]]) -> list[DuePost] | None:
+    async def _retention(self) -> None:
+        retention = self.extras.retention
+        now = self.clock.now()
+        if retention is None or (self._pruned_at and now - self._pruned_at < RETENTION_EVERY):
+            return
+        try:
+            pruned = await asyncio.to_thread(retention.prune, now)
+        except Exception:
+            log.exception("answer-text retention failed; retrying next hour")
+        else:
+            if pruned:
+                log.info("retention: removed the text of %d answers older than the limit", pruned)
+        self._pruned_at = now
+
+    async def _next_batch(self, batches: Iterator[list[DuePost]]) -> list[DuePost] | None:
         """The next claimed batch (claimed in a worker thread), or None when done or failing."""
         try:
             return await asyncio.to_thread(next, batches, None)
         except Exception:
             log.exception("daily tick could not read or claim the schedule")
+            self.metrics.storage_error("scheduler")
             return None
 
     async def _digests(self) -> None:
@@ -150,15 +181,18 @@ class DailyTicker:
 
         async def one(digest: DueDigest) -> None:
             async with gate:
-                await self.pacer.slot(digest.place.channel)
-                try:
-                    ref = await post(digest)
-                except Exception as exc:  # released for a retry within the grace window
-                    reason = f"{type(exc).__name__}: {exc}"
-                    await asyncio.to_thread(digests.failed, digest, reason)
-                else:
-                    self.pacer.succeeded()
-                    await asyncio.to_thread(digests.posted, digest, ref)
+                with event_context(digest.key):
+                    await self.pacer.slot(digest.place.channel)
+                    try:
+                        ref = await post(digest)
+                    except Exception as exc:  # released for a retry within the grace window
+                        self.metrics.post(self.platform, "digest", "failed")
+                        reason = f"{type(exc).__name__}: {exc}"
+                        await asyncio.to_thread(digests.failed, digest, reason)
+                    else:
+                        self.pacer.succeeded()
+                        self.metrics.post(self.platform, "digest", "sent")
+                        await asyncio.to_thread(digests.posted, digest, ref)
 
         await asyncio.gather(*(one(d) for d in due))
 
@@ -175,15 +209,19 @@ class DailyTicker:
 
         async def one(reminder: DueReminder) -> None:
             async with gate:
-                await self.pacer.slot(f"dm:{reminder.who.user}")
-                try:
-                    await send(reminder)
-                except Exception as exc:  # a reminder is a courtesy: log it and move on
-                    log.warning(
-                        "could not send a reminder to %s: %s",
-                        reminder.who.user,
-                        type(exc).__name__,
-                    )
+                with event_context(reminder.key):
+                    await self.pacer.slot(f"dm:{reminder.who.user}")
+                    try:
+                        await send(reminder)
+                    except Exception as exc:  # a reminder is a courtesy: log it and move on
+                        self.metrics.post(self.platform, "reminder", "failed")
+                        log.warning(
+                            "could not send a reminder to %s: %s",
+                            reminder.who.user,
+                            type(exc).__name__,
+                        )
+                    else:
+                        self.metrics.post(self.platform, "reminder", "sent")
 
         await asyncio.gather(*(one(r) for r in due))
 
@@ -204,8 +242,15 @@ def make_ticker(
         send_dm=send_dm,
         digests=DigestService(app.bank, app.database, grace) if post_digest else None,
         post_digest=post_digest,
+        retention=(
+            RetentionService(app.database, settings.answer_retention_days)
+            if settings.answer_retention_days
+            else None
+        ),
     )
-    service = DailyService(app.bank, app.database, settings.worker_name(), grace=grace)
+    service = DailyService(
+        app.bank, app.database, settings.worker_name(), grace=grace, metrics=app.metrics
+    )
     return DailyTicker(
         service,
         platform,
@@ -214,4 +259,5 @@ def make_ticker(
         settings.daily_tick_seconds,
         extras=extras,
         pacer=pacer,
+        metrics=app.metrics,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -11,7 +12,16 @@ from bot.bank.loader import Bank
 from bot.commands import Command, parse_command
 from bot.handlers import SESSION_COMMANDS, Turn, handle_command
 from bot.messages import Action, ActionKind, Message, Place, Reply, ReplyKind
-from bot.ports import Clock, Database, Repositories, StorageUnavailable, StoredAnswer, UserRef
+from bot.ports import (
+    Clock,
+    Database,
+    Metrics,
+    NoMetrics,
+    Repositories,
+    StorageUnavailable,
+    StoredAnswer,
+    UserRef,
+)
 from bot.progress import local_day, points_for, zone
 from bot.scoring.scorer import Scorer
 from bot.selection import daily_candidates, pick_mock
@@ -54,9 +64,16 @@ class Coach:
     """Handles one inbound message or action at a time, each in one transaction."""
 
     def __init__(
-        self, bank: Bank, scorer: Scorer, db: Database, clock: Clock, config: CoachConfig
+        self,
+        bank: Bank,
+        scorer: Scorer,
+        db: Database,
+        clock: Clock,
+        config: CoachConfig,
+        metrics: Metrics | None = None,
     ) -> None:
         self.bank = bank
+        self.metrics = metrics or NoMetrics()
         self.db = db
         self.clock = clock
         self.config = config
@@ -138,6 +155,7 @@ class Coach:
                 return run(repo)
         except StorageUnavailable as exc:
             log.warning("storage unavailable: %s", exc)
+            self.metrics.storage_error("coach")
             shown = text if len(text) <= 3000 else text[:3000] + " …"
             return [
                 Reply(SAVE_FAILED.format(reason=exc, text=shown), ReplyKind.ERROR, private=True)
@@ -176,10 +194,15 @@ class Coach:
         return conv
 
     def _apply(self, turn: Turn, conv: Conversation, event: Event) -> list[Reply]:
+        started = time.perf_counter()
         outcome = step(conv, event, turn.now, self.context)
+        seconds = time.perf_counter() - started
         if outcome.conversation != conv:
             turn.repo.conversations.save(_key(turn.place, turn.user), outcome.conversation)
-        return self._persist(turn, outcome)
+        replies = self._persist(turn, outcome)
+        for record in outcome.records:
+            self.metrics.scored(turn.place.platform, record.mode, seconds)
+        return replies
 
     def _persist(self, turn: Turn, outcome: Outcome) -> list[Reply]:
         repo, replies = turn.repo, list(outcome.replies)

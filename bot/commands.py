@@ -33,6 +33,12 @@ ALIASES = {
     "commands": "help",
     "lb": "leaderboard",
     "tz": "timezone",
+    "my data": "my-data",
+    "mydata": "my-data",
+    "export": "my-data",
+    "forget me": "forget-me",
+    "forgetme": "forget-me",
+    "delete my data": "forget-me",
 }
 COMMANDS = frozenset(
     {
@@ -46,6 +52,8 @@ COMMANDS = frozenset(
         "schedule",
         "season",
         "remind",
+        "my-data",
+        "forget-me",
         *SESSION_WORDS,
     }
 )
@@ -141,6 +149,10 @@ def parse_command(text: str, tracks: Collection[str]) -> Command | None:
             )
         original = text.strip().split()
         return Command(name, tuple(original[1:2]))
+    if name == "forget-me":
+        if args and args != ["confirm"]:
+            return Command(name, tuple(args), "Use `forget-me`, then `forget-me confirm`.")
+        return Command(name, tuple(args))
     if args:
         return Command(name, tuple(args), f"`{name}` takes no arguments.")
     return Command(name)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.bank.loader import Bank
 from bot.channels import ChannelSettings
 from bot.messages import Place, Reply, ReplyKind
-from bot.ports import Database, Repositories
+from bot.ports import Database, Metrics, NoMetrics, Repositories
 from bot.progress import zone
 from bot.selection import daily_candidates
 
@@ -81,6 +81,7 @@ class DuePost:
     question_id: str
     reply: Reply
     attempt: int = 1  # above 1, an earlier attempt may have reached the platform
+    due_at: datetime | None = None  # the channel's local post time that day, in UTC
 
     @property
     def key(self) -> str:
@@ -116,12 +117,14 @@ class DailyService:
         worker: str,
         grace: timedelta = DEFAULT_GRACE,
         lease: timedelta = DEFAULT_LEASE,
+        metrics: Metrics | None = None,
     ) -> None:
         self.bank = bank
         self.db = db
         self.worker = worker
         self.grace = grace
         self.lease = lease
+        self.metrics = metrics or NoMetrics()
 
     def due(self, platform: str, now: datetime) -> list[DuePost]:
         """Claim and return the posts this process should make now (each channel-day once)."""
@@ -166,6 +169,7 @@ class DailyService:
                     day,
                     self.grace,
                 )
+                self.metrics.post(place.platform, "daily", "skipped")
             return None
         candidates = daily_candidates(self.bank, settings.topics, settings.level)
         question_id = repo.daily.question_for(place, day, candidates)
@@ -174,7 +178,9 @@ class DailyService:
         attempt = repo.claims.claim(place, day, self.worker, now, self.lease)
         if not attempt:
             return None
-        return DuePost(place, day, question_id, question_post(self.bank, question_id), attempt)
+        due_at = post_instant(day, settings.post_time, zone(settings.timezone))
+        reply = question_post(self.bank, question_id)
+        return DuePost(place, day, question_id, reply, attempt, due_at)
 
     def posted(self, post: DuePost, message_ref: str, now: datetime) -> None:
         """Record the platform's id for the post (replies in its thread are then answers)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import boards, info
+from bot import boards, info, privacy
 from bot.bank.loader import Bank
 from bot.channels import SCHEDULE_USAGE, apply_schedule, describe
 from bot.commands import REMIND_USAGE, Command
@@ -61,6 +61,10 @@ def handle_command(turn: Turn, command: Command, bank: Bank, help_extra: str) ->
         return season(turn, command)
     if name == "remind":
         return remind(turn, command)
+    if name == "my-data":
+        return privacy.my_data(repo, turn.who, turn.now, turn.is_dm)
+    if name == "forget-me":
+        return privacy.forget_me(repo, turn.who, command.args)
     return leaderboard(turn, command)
 
 

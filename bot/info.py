@@ -24,6 +24,8 @@ HELP = """ProdML Coach — practise production-ML interviews.
   timezone [Area/City]   show or set your timezone (streaks count your local days)
   remind on|off [HH:MM]  an evening DM when your streak needs today's answer
   schedule [...]         show this channel's schedule (admins: change it)
+  my-data                everything I keep about you, as a file in your DM
+  forget-me              delete your answers, points and streak (asks first)
   help                   this list
 Anything else you type while a question is open is your answer."""
 

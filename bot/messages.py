@@ -92,8 +92,18 @@ class FeedbackCard:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file to hand the user (e.g. their data export)."""
+
+    filename: str
+    content: str
+    mime: str = "application/json"
+
+
+@dataclass(frozen=True)
 class Reply:
-    """Something to send back. `private` means ephemeral where the platform supports it."""
+    """Something to send back. `private` means ephemeral where the platform supports it;
+    `direct` means deliver it in the user's DM, whatever channel the request came from."""
 
     text: str
     kind: ReplyKind = ReplyKind.INFO
@@ -101,6 +111,8 @@ class Reply:
     private: bool = False
     card: FeedbackCard | None = None
     data: dict[str, str] = field(default_factory=dict)
+    attachment: Attachment | None = None
+    direct: bool = False
 
 
 SESSION_BUTTONS = (

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.channels import ChannelSettings
 from bot.messages import Place
@@ -95,10 +95,6 @@ class AnswerLog(Protocol):
 
     def record(self, answer: StoredAnswer) -> int:
         """Store an answer; award its points only if it is the user's first for that step."""
-        ...
-
-    def answer_days(self, who: UserRef) -> list[date]:
-        """Local days on which the user answered (for streaks)."""
         ...
 
     def recent(self, who: UserRef, limit: int) -> list[HistoryItem]:
@@ -303,6 +299,22 @@ class EventLog(Protocol):
         ...
 
 
+class PersonalData(Protocol):
+    """Everything kept about one user: hand it over, forget it, and age out answer texts."""
+
+    def export(self, who: UserRef) -> dict[str, Any]:
+        """All rows about the user in their workspace, as JSON-ready values."""
+        ...
+
+    def forget(self, who: UserRef) -> dict[str, int]:
+        """Delete them (answers, scorecards, points, streak, sessions, profile); counts by kind."""
+        ...
+
+    def prune_texts(self, before: datetime) -> int:
+        """Remove answer texts (and quotes of them) older than an instant; scores stay."""
+        ...
+
+
 class Repositories(Protocol):
     """All stores, sharing one transaction."""
 
@@ -319,6 +331,7 @@ class Repositories(Protocol):
     reminders: Reminders
     insights: Insights
     events: EventLog
+    personal: PersonalData
 
 
 class Database(Protocol):
@@ -327,3 +340,32 @@ class Database(Protocol):
     def transaction(self) -> AbstractContextManager[Repositories]:
         """A unit of work: committed on success, rolled back on error."""
         ...
+
+
+class Metrics(Protocol):
+    """Counts what the core does (a Prometheus implementation lives in coach.metrics)."""
+
+    def scored(self, platform: str, mode: str, seconds: float) -> None:
+        """One answer scored (mode daily/mock) in `seconds`."""
+        ...
+
+    def post(self, platform: str, kind: str, outcome: str) -> None:
+        """A scheduled post (daily/digest/reminder) was sent, failed or skipped."""
+        ...
+
+    def storage_error(self, where: str) -> None:
+        """The database refused an operation."""
+        ...
+
+
+class NoMetrics:
+    """Metrics that count nothing (the default)."""
+
+    def scored(self, platform: str, mode: str, seconds: float) -> None:
+        """Ignore a scored answer."""
+
+    def post(self, platform: str, kind: str, outcome: str) -> None:
+        """Ignore a post outcome."""
+
+    def storage_error(self, where: str) -> None:
+        """Ignore a storage error."""

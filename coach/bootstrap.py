@@ -11,6 +11,8 @@ from bot.bank.loader import Bank
 from bot.coach import Coach, CoachConfig
 from bot.ports import Clock, Database
 from bot.scoring.scorer import Scorer
+from coach.health import Health
+from coach.metrics import CoachMetrics
 from coach.settings import Settings
 
 
@@ -54,6 +56,8 @@ class App:
     clock: Clock
     coach: Coach
     timezone: str
+    metrics: CoachMetrics
+    health: Health
 
 
 def build_app(
@@ -62,9 +66,11 @@ def build_app(
     database: Database,
     clock: Clock | None = None,
     help_extra: Mapping[str, str] | None = None,
+    metrics: CoachMetrics | None = None,
 ) -> App:
-    """Wire the coach from its parts; tests pass fakes for the database and clock."""
+    """Wire the coach from its parts; tests pass fakes for the database, clock and metrics."""
     clock = clock or SystemClock()
+    metrics = metrics or CoachMetrics()
     timezone = settings.timezone or detect_timezone()
     scorer = Scorer(bank)
     config = CoachConfig(
@@ -72,5 +78,6 @@ def build_app(
         mock_questions=settings.mock_questions,
         help_extra=dict(help_extra or {}),
     )
-    coach = Coach(bank, scorer, database, clock, config)
-    return App(settings, bank, scorer, database, clock, coach, timezone)
+    coach = Coach(bank, scorer, database, clock, config, metrics)
+    health = Health(database, metrics)
+    return App(settings, bank, scorer, database, clock, coach, timezone, metrics, health)

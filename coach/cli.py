@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.bank.loader import Bank, ContentError, load_with_extras
-from coach import content_commands, db_commands, redaction, run_command, score_commands
+from coach import content_commands, db_commands, doctor, logs, run_command, score_commands
 from coach.settings import Settings
 
 
@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     sts.add_argument("--json", action="store_true")
     chk = csub.add_parser("check", help="model answers score high, stuffing/padding probes low")
     chk.add_argument("--verbose", action="store_true")
+
+    sub.add_parser(
+        "doctor", help="check settings, tokens, database, content and timezones; say what to fix"
+    )
 
     score = sub.add_parser("score", help="score an answer read from stdin, or a JSONL batch")
     score.add_argument("question", nargs="?", help="question id")
@@ -99,13 +103,8 @@ def _score(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(settings.log_level, settings.log_format, settings.secrets(), sys.stderr)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    redaction.install(settings.secrets())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "doctor":  # loads the settings itself: a bad setting is one of its checks
+        return doctor.doctor_command()
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -12,10 +12,13 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import cast
 
+from aiohttp import web
+
 from adapters.console.coach import HELP_EXTRA, ConsoleCoach
 from adapters.console.runner import run_console
 from adapters.errors import PlatformStartupError
 from bot.bank.loader import Bank
+from bot.privacy import RetentionService
 from coach.bootstrap import App, build_app, console_user
 from coach.db_commands import upgrade_command
 from coach.settings import Settings, mask_url
@@ -23,6 +26,7 @@ from storage.database import SqlDatabase
 
 log = logging.getLogger(__name__)
 Serve = Callable[[App, asyncio.Event], Awaitable[None]]
+HEALTH_HOST = "0.0.0.0"  # reachable from outside a container
 
 
 def _module(platform: str) -> ModuleType:
@@ -34,6 +38,24 @@ def _server(platform: str) -> Serve:
     return cast(Serve, _module(platform).serve)
 
 
+async def start_health(
+    app: App, platforms: list[str], host: str = HEALTH_HOST
+) -> web.AppRunner | None:
+    """One /healthz /readyz /metrics server per process, unless Slack's HTTP mode serves them."""
+    for platform in platforms:
+        app.health.expect(platform)
+    if "slack" in platforms and app.settings.slack_mode == "http":
+        return None
+    port = app.settings.http_port
+    try:
+        return await app.health.start(host, port)
+    except OSError as exc:
+        raise PlatformStartupError(
+            f"Cannot serve /healthz, /readyz and /metrics on port {port} ({exc.strerror or exc}):"
+            " set COACH_HTTP_PORT to a free port."
+        ) from None
+
+
 async def serve_platforms(app: App, platforms: list[str]) -> None:
     """Run every chosen platform until SIGINT/SIGTERM or one of them stops."""
     stop = asyncio.Event()
@@ -41,7 +63,12 @@ async def serve_platforms(app: App, platforms: list[str]) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    await asyncio.gather(*(_server(p)(app, stop) for p in platforms))
+    health = await start_health(app, platforms)
+    try:
+        await asyncio.gather(*(_server(p)(app, stop) for p in platforms))
+    finally:
+        if health is not None:
+            await health.cleanup()
 
 
 def run_command(settings: Settings, bank: Bank, force_console: bool) -> int:
@@ -54,6 +81,8 @@ def run_command(settings: Settings, bank: Bank, force_console: bool) -> int:
     try:
         if platforms == ["console"]:
             app = build_app(settings, bank, database, help_extra={"console": HELP_EXTRA})
+            if settings.answer_retention_days:  # the platforms' ticker does this hourly
+                RetentionService(database, settings.answer_retention_days).prune(app.clock.now())
             console = ConsoleCoach(app.coach, console_user(settings), app.clock)
             where = f"database {mask_url(settings.database_url)}, timezone {app.timezone}"
             return run_console(console, sys.stdin, sys.stdout, where)

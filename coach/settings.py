@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         default=3, ge=1, le=10, description="Questions per mock interview."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="Log lines: json (one object per line), text, or auto (JSON unless stderr "
+        "is a terminal).",
+    )
     platform: Literal["auto", "console", "slack", "discord"] = "auto"
 
     daily_tick_seconds: float = Field(default=30.0, gt=0, le=600, description="Daily-post timer.")
@@ -45,6 +50,12 @@ class Settings(BaseSettings):
     )
     worker_id: str | None = Field(default=None, description="Name of this process in claims.")
     http_port: int = Field(default=3000, ge=1, le=65535, description="Port for HTTP endpoints.")
+    answer_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="Delete answer texts older than this many days; scores stay. Unset: keep.",
+    )
     slack_mode: Literal["socket", "http"] = Field(
         default="socket", description="Socket Mode or HTTP."
     )

@@ -107,6 +107,21 @@ class SqlDatabase:
             log.exception("database error")
             raise StorageUnavailable(describe_error(exc)) from exc
 
+    def ping(self) -> None:
+        """SELECT 1 on a pooled connection, taking no lock (for /readyz); StorageUnavailable if
+        the database does not answer."""
+        try:
+            connection = self.engine.raw_connection()  # no BEGIN IMMEDIATE on SQLite
+            try:
+                cursor = connection.cursor()
+                cursor.execute("SELECT 1")
+                cursor.fetchall()
+                cursor.close()
+            finally:
+                connection.close()
+        except Exception as exc:  # any driver error means "not answering"
+            raise StorageUnavailable(describe_error(exc)) from exc
+
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -69,11 +69,6 @@ class SqlAnswers:
             & (col(AnswerRow.workspace) == who.workspace)
             & (col(AnswerRow.user_id) == who.user)
         )
-
-    def answer_days(self, who: UserRef) -> list[date]:
-        """Distinct local days with an answer, ascending."""
-        stmt = select(col(AnswerRow.local_day)).where(self._mine(who)).distinct()
-        return sorted(self.session.exec(stmt).all())
 
     def recent(self, who: UserRef, limit: int) -> list[HistoryItem]:
         """Newest answers first."""

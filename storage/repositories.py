@@ -13,6 +13,7 @@ from bot.ports import (
     EventLog,
     Insights,
     Leaderboard,
+    PersonalData,
     Profiles,
     Reminders,
     ScorecardStore,
@@ -22,6 +23,7 @@ from bot.ports import (
 from storage.board_store import SqlLeaderboard, SqlSeasons, SqlStreaks
 from storage.channel_store import SqlChannels, SqlClaims
 from storage.notify_store import SqlInsights, SqlReminders
+from storage.personal_store import SqlPersonalData
 from storage.progress_store import SqlAnswers, SqlScorecards
 from storage.session_store import SqlConversations, SqlDailyQuestions, SqlEvents, SqlProfiles
 
@@ -44,3 +46,4 @@ class SqlRepositories:
         self.reminders: Reminders = SqlReminders(session)
         self.insights: Insights = SqlInsights(session)
         self.events: EventLog = SqlEvents(session)
+        self.personal: PersonalData = SqlPersonalData(session)

@@ -11,6 +11,7 @@ from adapters.console.coach import HELP_EXTRA, ConsoleCoach
 from bot.bank.loader import Bank, load_bank
 from bot.scoring.scorer import Scorer
 from coach.bootstrap import build_app
+from coach.metrics import CoachMetrics
 from coach.settings import Settings
 from storage.database import SqlDatabase
 from storage.migrate import upgrade
@@ -68,11 +69,16 @@ def make_console(
     clock: FakeClock,
     user: str = "ada",
     timezone: str = "Europe/Helsinki",
+    metrics: CoachMetrics | None = None,
+    export_dir: Path | None = None,
 ) -> ConsoleCoach:
     """The terminal coach wired through the composition root with test doubles."""
     settings = Settings(timezone=timezone, console_user=user, mock_questions=2)
-    app = build_app(settings, bank, database, clock, help_extra={"console": HELP_EXTRA})  # type: ignore[arg-type]
-    return ConsoleCoach(app.coach, user, clock)
+    extra = {"console": HELP_EXTRA}
+    app = build_app(settings, bank, database, clock, help_extra=extra, metrics=metrics)  # type: ignore[arg-type]
+    if export_dir is None:
+        return ConsoleCoach(app.coach, user, clock)
+    return ConsoleCoach(app.coach, user, clock, export_dir)
 
 
 @pytest.fixture

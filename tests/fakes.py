@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from bot.channels import ChannelSettings
 from bot.messages import Place
@@ -21,6 +22,7 @@ from bot.ports import (
     UserRef,
 )
 from bot.progress import StreakState
+from bot.scoring.result import without_quotes
 from bot.selection import choose_next
 from bot.session.scorecard import Scorecard
 from bot.session.state import Conversation, ConversationKey
@@ -53,6 +55,8 @@ class _Answer:
     at: datetime
     day: date
     mode: str
+    text: str | None = None
+    result: str = "{}"
 
 
 @dataclass
@@ -117,12 +121,11 @@ class _Answers:
                 answer.at,
                 answer.local_day,
                 r.mode,
+                r.text,
+                r.result_json,
             )
         )
         return points
-
-    def answer_days(self, who: UserRef) -> list[date]:
-        return sorted({a.day for a in self.s.answers if a.who == who})
 
     def recent(self, who: UserRef, limit: int) -> list[HistoryItem]:
         mine = [a for a in self.s.answers if a.who == who][::-1][:limit]
@@ -402,6 +405,56 @@ class _Insights:
         self.s.digests.discard((place, week_of))
 
 
+class _Personal:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+    def _rows(self, who: UserRef) -> dict[str, list[Any]]:
+        s = self.s
+        return {
+            "answers": [a for a in s.answers if a.who == who],
+            "scorecards": [c for w, c in s.scorecards if w == who],
+            "points": [
+                k for k in s.boards if k[0].workspace == who.workspace and k[3] == who.user
+            ],
+            "streaks": [st for w, st in s.streaks.items() if w == who],
+            "conversations": [
+                k for k in s.conversations if UserRef(k.platform, k.workspace, k.user) == who
+            ],
+            "profiles": [p for w, p in s.profiles.items() if w == who],
+        }
+
+    def export(self, who: UserRef) -> dict[str, Any]:
+        return {k: [repr(v) for v in rows] for k, rows in self._rows(who).items()}
+
+    def forget(self, who: UserRef) -> dict[str, int]:
+        counts = {k: len(v) for k, v in self._rows(who).items()}
+        s = self.s
+        s.answers = [a for a in s.answers if a.who != who]
+        s.awards = {a for a in s.awards if a[0] != who}
+        s.scorecards = [(w, c) for w, c in s.scorecards if w != who]
+        s.boards = {
+            k: v
+            for k, v in s.boards.items()
+            if not (k[0].workspace == who.workspace and k[3] == who.user)
+        }
+        s.streaks.pop(who, None)
+        s.profiles.pop(who, None)
+        s.reminder_times.pop(who, None)
+        s.conversations = {
+            k: v
+            for k, v in s.conversations.items()
+            if UserRef(k.platform, k.workspace, k.user) != who
+        }
+        return counts
+
+    def prune_texts(self, before: datetime) -> int:
+        old = [a for a in self.s.answers if a.at < before and a.text is not None]
+        for a in old:
+            a.text, a.result = None, without_quotes(a.result)
+        return len(old)
+
+
 class _Repositories:
     def __init__(self, state: _State) -> None:
         self.conversations = _Conversations(state)
@@ -417,6 +470,7 @@ class _Repositories:
         self.reminders = _Reminders(state)
         self.insights = _Insights(state)
         self.events = _Events(state)
+        self.personal = _Personal(state)
 
 
 class InMemoryDatabase:

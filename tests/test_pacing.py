@@ -19,6 +19,7 @@ class FakeTime:
 
     async def sleep(self, seconds: float) -> None:
         self.t += seconds
+        await asyncio.sleep(0)  # let other tasks run, as a real sleep would
 
 
 def send_times(pacer: Pacer, time: FakeTime, channels: list[str]) -> list[float]:
@@ -96,3 +97,36 @@ def test_concurrent_callers_get_distinct_slots() -> None:
     # each sleeper advances the shared fake clock, so compare the reserved spacing instead
     assert len(set(pacer._sent)) == 5
     assert [round(t, 6) for t in sorted(pacer._sent)] == [0.0, 0.1, 0.2, 0.3, 0.4]
+
+
+def test_a_sleep_that_returns_early_never_spins() -> None:
+    """An injected sleep that does not move the clock (as in adapter tests) still returns."""
+    waits: list[float] = []
+
+    async def no_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    pacer = Pacer(now=lambda: 100.0, sleep=no_wait)
+    pacer.limited(retry_after=7.0)
+    asyncio.run(pacer.retry_slot(7.0))
+    assert [round(w) for w in waits] == [7]
+
+
+def test_a_429_that_arrives_while_a_post_waits_queues_it_behind_the_pause() -> None:
+    time = FakeTime()
+    pacer = Pacer(now=time.now, sleep=time.sleep)
+    pacer.limited(retry_after=1.0)  # everyone waits until t=1
+
+    async def run() -> float:
+        async def other_429() -> None:
+            await asyncio.sleep(0)
+            pacer.limited(retry_after=5.0)  # arrives while the post below sleeps
+
+        async def post() -> float:
+            await pacer.slot("C1")
+            return time.t
+
+        _, at = await asyncio.gather(other_429(), post())
+        return at
+
+    assert asyncio.run(run()) >= 5.0

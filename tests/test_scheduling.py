@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
-from adapters.scheduling import DailyTicker
+from adapters.scheduling import DailyTicker, Extras
 from bot.bank.loader import Bank
 from bot.channels import ChannelSettings
 from bot.daily import DailyService, DuePost
@@ -76,3 +76,25 @@ def test_start_twice_runs_one_scheduler(drift_bank: Bank) -> None:
         return jobs if same else -1
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_the_ticker_ages_out_answer_texts_at_most_hourly(drift_bank: Bank) -> None:
+    _, service, clock = setup(drift_bank)
+    runs: list[datetime] = []
+
+    class CountingRetention:
+        def prune(self, now: datetime) -> int:
+            runs.append(now)
+            return 0
+
+    async def publish(post: DuePost) -> str:
+        return "ok"
+
+    extras = Extras(retention=CountingRetention())  # type: ignore[arg-type]
+    ticker = DailyTicker(service, "discord", publish, clock, extras=extras)
+    asyncio.run(ticker.tick())
+    clock.advance(minutes=30)
+    asyncio.run(ticker.tick())
+    clock.advance(minutes=31)
+    asyncio.run(ticker.tick())
+    assert len(runs) == 2 and runs[1] - runs[0] == timedelta(minutes=61)

@@ -63,13 +63,12 @@ def test_points_only_for_the_first_answer_to_a_step(any_db) -> None:
         assert repo.answers.answered_steps(ADA) == {"q1": {0, 1}}
 
 
-def test_history_days_and_recent(any_db) -> None:
+def test_recent_answers_newest_first(any_db) -> None:
     with any_db.transaction() as repo:
         repo.answers.record(answer(question="q1", at=T0))
         repo.answers.record(answer(question="q2", at=T0 + timedelta(days=1), score=55))
         repo.answers.record(answer(question="q3", at=T0 + timedelta(days=1, hours=1)))
     with any_db.transaction() as repo:
-        assert repo.answers.answer_days(ADA) == [date(2026, 11, 23), date(2026, 11, 24)]
         recent = repo.answers.recent(ADA, 2)
         assert [h.question_id for h in recent] == ["q3", "q2"]
         assert recent[1].score == 55 and recent[0].answered_at == T0 + timedelta(days=1, hours=1)

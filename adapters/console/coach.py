@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.coach import Coach
-from bot.messages import Message, Place, Reply
+from bot.messages import Attachment, Message, Place, Reply
 from bot.ports import Clock
 
 PLACE = Place("console", "local", "terminal")
+EXPORT_DIR = Path("data/exports")
 HELP_EXTRA = "  quit                   leave (your place is saved; run again to resume)"
 
 
@@ -25,10 +28,13 @@ def render(reply: Reply) -> str:
 class ConsoleCoach:
     """Drives the coach as a terminal user would; also the test harness (send/replies)."""
 
-    def __init__(self, coach: Coach, user: str, clock: Clock) -> None:
+    def __init__(
+        self, coach: Coach, user: str, clock: Clock, export_dir: Path = EXPORT_DIR
+    ) -> None:
         self.coach = coach
         self.user = user
         self.clock = clock
+        self.export_dir = export_dir
         self._log: list[Reply] = []
 
     def start(self) -> list[Reply]:
@@ -39,9 +45,18 @@ class ConsoleCoach:
 
     def send(self, line: str) -> list[Reply]:
         """Type a line; returns the coach's replies to it."""
-        replies = self.coach.handle(to_message(line, self.user, self.clock))
+        replies = [
+            self._deliver(r) for r in self.coach.handle(to_message(line, self.user, self.clock))
+        ]
         self._log.extend(replies)
         return replies
+
+    def _deliver(self, reply: Reply) -> Reply:
+        """Files (a data export) are written to the export folder; the reply says where."""
+        if reply.attachment is None:
+            return reply
+        path = save_attachment(reply.attachment, self.export_dir)
+        return Reply(f"{reply.text}\nSaved to {path}", reply.kind, private=True)
 
     def replies(self) -> str:
         """Everything the coach has said so far, as one text."""
@@ -50,3 +65,11 @@ class ConsoleCoach:
     def last(self) -> str:
         """The most recent reply's text."""
         return render(self._log[-1]) if self._log else ""
+
+
+def save_attachment(attachment: Attachment, folder: Path) -> Path:
+    """Write a file the coach handed over; only its base name is used, never a path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(attachment.filename).name
+    path.write_text(attachment.content, encoding="utf-8")
+    return path

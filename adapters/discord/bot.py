@@ -46,6 +46,7 @@ from adapters.discord.translate import (
     custom_id,
     ignore_reason,
     interaction_event_id,
+    message_event_id,
     nonce,
     place_of,
     reply_nonce,
@@ -60,6 +61,8 @@ from bot.digest import DueDigest
 from bot.messages import SESSION_BUTTONS, ActionKind, Button, Message, Place, Reply, ReplyKind
 from bot.reminders import DueReminder
 from coach.bootstrap import App
+from coach.logs import event_context
+from coach.metrics import CoachMetrics
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +139,8 @@ class _Hooks:
         self.coach_bot.trace.add("resumed", "gateway")
 
     async def on_message(self, message: discord.Message) -> None:
-        await self.coach_bot.on_message(message)
+        with event_context(message_event_id(str(message.id))):
+            await self.coach_bot.on_message(message)
 
 
 class CoachClient(_Hooks, discord.Client):
@@ -227,6 +231,9 @@ class DiscordBot:
             intents=intents, allowed_mentions=ALLOWED, guild_ready_timeout=guild_ready_timeout
         )
         self.client.coach_bot = self
+        self.metrics = app.metrics
+        count_api_errors(self.client, self.metrics)
+        app.health.watch(PLATFORM, lambda: self.connected)
         self.tree = app_commands.CommandTree(self.client)
         self.tree.add_command(build_commands(self))
         self.ticker = make_ticker(
@@ -274,6 +281,11 @@ class DiscordBot:
         self.ticker.stop()
         if not self.client.is_closed():
             await self.client.close()
+
+    @property
+    def connected(self) -> bool:
+        """Cheap readiness: the gateway said READY and the client is not closed."""
+        return self.client.is_ready() and not self.client.is_closed()
 
     def me(self) -> str:
         user = self.client.user
@@ -345,6 +357,7 @@ class DiscordBot:
     # ------------------------------------------------------------------ messages
     async def on_message(self, message: discord.Message) -> None:
         """Answer a message in one of our threads or in a DM."""
+        self.metrics.received(PLATFORM, "message")
         inbound = await self._inbound(message)
         me = self.me()
         reason = ignore_reason(inbound, me)
@@ -504,6 +517,14 @@ class DiscordBot:
     async def on_slash(
         self, interaction: AnyInteraction, command: str, options: dict[str, str | None]
     ) -> None:
+        """`/coach <command>`, its logs tagged with the interaction's id."""
+        self.metrics.received(PLATFORM, "command")
+        with event_context(interaction_event_id(str(interaction.id))):
+            await self._on_slash(interaction, command, options)
+
+    async def _on_slash(
+        self, interaction: AnyInteraction, command: str, options: dict[str, str | None]
+    ) -> None:
         """`/coach <command>`: defer at once, then run it."""
         in_dm = interaction.guild_id is None
         ephemeral = command in PRIVATE_COMMANDS and not in_dm
@@ -597,6 +618,12 @@ class DiscordBot:
         await responder.finish("Done.")
 
     async def on_button(self, interaction: AnyInteraction, kind: ActionKind) -> None:
+        """A session button, its logs tagged with the interaction's id."""
+        self.metrics.received(PLATFORM, "button")
+        with event_context(interaction_event_id(str(interaction.id))):
+            await self._on_button(interaction, kind)
+
+    async def _on_button(self, interaction: AnyInteraction, kind: ActionKind) -> None:
         """A session button: acknowledge silently, then act as the core says."""
         if not await self._defer(interaction, ephemeral=False, thinking=False):
             return
@@ -672,6 +699,24 @@ def inbound_from(
         thread_owner_id=owner,
         is_admin=isinstance(author, discord.Member) and author.guild_permissions.manage_guild,
     )
+
+
+def count_api_errors(client: discord.Client, metrics: CoachMetrics) -> None:
+    """Count every failed Discord REST call by its JSON error code (else its HTTP status).
+
+    Wraps the client's HTTP layer, the one path of REST calls (interaction responses and
+    follow-ups go through discord.py's webhook adapter and are not counted here).
+    """
+    request = client.http.request
+
+    async def counted(route: discord.http.Route, **kwargs: Any) -> Any:
+        try:
+            return await request(route, **kwargs)
+        except discord.HTTPException as exc:
+            metrics.api_error(PLATFORM, str(exc.code or exc.status))
+            raise
+
+    client.http.request = counted  # type: ignore[method-assign]
 
 
 def _describe(exc: discord.HTTPException) -> str:

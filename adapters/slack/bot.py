@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -39,6 +39,8 @@ from bot.info import help_reply
 from bot.messages import Message, Place, Reply, ReplyKind
 from bot.ports import Clock
 from bot.reminders import DueReminder
+from coach.logs import event_context
+from coach.metrics import CoachMetrics
 
 log = logging.getLogger(__name__)
 USER_CACHE_SECONDS = 600.0
@@ -85,8 +87,10 @@ class SlackCoach:
         identity: Identity,
         admins: frozenset[str] = frozenset(),
         poster: Poster | None = None,
+        metrics: CoachMetrics | None = None,
     ) -> None:
         self.coach = coach
+        self.metrics = metrics or CoachMetrics()
         self.bank = bank
         self.clock = clock
         self.client = client
@@ -135,31 +139,40 @@ class SlackCoach:
 
         @bolt.event("message")
         async def on_message(body: dict[str, Any]) -> None:
-            self.spawn(self.handle_message(body))
+            self.spawn(self.handle_message(body), "message", body)
 
         @bolt.event("app_home_opened")
         async def on_home(body: dict[str, Any]) -> None:
-            self.spawn(self.handle_home(body))
+            self.spawn(self.handle_home(body), "home", body)
 
         @bolt.command(SLASH_COMMAND)
         async def on_command(ack: Any, body: dict[str, Any]) -> None:
             await ack()
-            self.spawn(self.handle_command(body))
+            self.spawn(self.handle_command(body), "command", body)
 
         @bolt.action(re.compile(r"^coach_"))
         async def on_button(ack: Any, body: dict[str, Any]) -> None:
             await ack()
-            self.spawn(self.handle_button(body))
+            self.spawn(self.handle_button(body), "button", body)
 
         @bolt.error
         async def on_error(error: Exception) -> None:
             log.error("a Slack listener failed: %s", type(error).__name__)
 
-    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run work after the ack; keep a reference so it is neither lost nor collected."""
-        task = asyncio.get_running_loop().create_task(work)
+    def spawn(
+        self,
+        work: Coroutine[Any, Any, None],
+        kind: str = "",
+        body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Run work after the ack, its logs tagged with the event's id; keep a reference so it is
+        neither lost nor collected."""
+        if kind:
+            self.metrics.received(PLATFORM, kind)
+        with event_context(inbound_id(body or {})):  # the task and its callback copy it
+            task = asyncio.get_running_loop().create_task(work)
+            task.add_done_callback(self._finished)
         self._tasks.add(task)
-        task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
@@ -441,6 +454,11 @@ class SlackCoach:
             return await self.poster.post(channel, render_reply(digest.reply), key=digest.key)
         except SlackApiError as exc:
             raise PublishError(f"chat.postMessage in {channel}: {error_code(exc)}") from None
+
+
+def inbound_id(body: Mapping[str, Any]) -> str:
+    """Slack's id of an inbound request: event_id for events, trigger_id for commands/buttons."""
+    return str(body.get("event_id") or body.get("trigger_id") or "")
 
 
 class PublishError(Exception):

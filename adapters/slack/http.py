@@ -18,6 +18,7 @@ from slack_sdk.signature import Clock as SdkClock
 from slack_sdk.signature import SignatureVerifier
 
 from bot.ports import Clock
+from coach.health import Health
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -54,8 +55,11 @@ def rejection(
     return ""
 
 
-def make_web_app(bolt: AsyncApp, signing_secret: str, clock: Clock) -> web.Application:
-    """The aiohttp application: signed Slack requests to Bolt, plus /healthz."""
+def make_web_app(
+    bolt: AsyncApp, signing_secret: str, clock: Clock, health: Health | None = None
+) -> web.Application:
+    """The aiohttp application: signed Slack requests to Bolt, plus /healthz (and /readyz and
+    /metrics when given the process's Health)."""
     verifier = SignatureVerifier(signing_secret, clock=_SdkClock(clock))
 
     async def events(request: web.Request) -> web.StreamResponse:
@@ -75,10 +79,13 @@ def make_web_app(bolt: AsyncApp, signing_secret: str, clock: Clock) -> web.Appli
         response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
-    async def health(_: web.Request) -> web.StreamResponse:
+    async def alive(_: web.Request) -> web.StreamResponse:
         return web.Response(text="ok")
 
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(EVENTS_PATH, events)
-    app.router.add_get("/healthz", health)
+    if health is None:
+        app.router.add_get("/healthz", alive)
+    else:
+        health.add_routes(app)
     return app

@@ -26,6 +26,7 @@ from adapters.slack.http import make_web_app
 from adapters.slack.translate import PLATFORM
 from adapters.slack.web import CONNECTION_ERRORS, Sleep, api_url, error_code, make_client
 from coach.bootstrap import App
+from coach.health import Health
 
 log = logging.getLogger(__name__)
 HELP_EXTRA = SLACK_HELP
@@ -44,6 +45,22 @@ class SlackRuntime:
     port: int = 3000
     socket: AsyncSocketModeHandler | None = None
     http: web.AppRunner | None = None
+    health: Health | None = None  # HTTP mode serves /readyz and /metrics beside /slack/events
+
+    @property
+    def connected(self) -> bool:
+        """Cheap readiness: the HTTP server listens (auth.test passed), or the socket is open."""
+        if self.http is not None:
+            return True
+        client = self.socket.client if self.socket is not None else None
+        session = getattr(client, "current_session", None)
+        return bool(
+            client is not None
+            and not getattr(client, "closed", True)
+            and not getattr(client, "stale", False)
+            and session is not None
+            and not session.closed
+        )
 
     @property
     def bound_port(self) -> int:
@@ -61,7 +78,7 @@ class SlackRuntime:
         """Connect to Slack (or start listening) and start the daily-post timer."""
         if self.mode == "http":
             self.http = web.AppRunner(
-                make_web_app(self.coach.bolt, self.signing_secret, self.coach.clock),
+                make_web_app(self.coach.bolt, self.signing_secret, self.coach.clock, self.health),
                 access_log=None,
             )
             await self.http.setup()
@@ -115,7 +132,13 @@ async def build_runtime(
             "HTTP mode needs SLACK_SIGNING_SECRET (Basic Information page)."
         )
     pacer = Pacer(sleep=sleep or asyncio.sleep)
-    client = make_client(token, settings.slack_api_url, sleep, wait_turn=pacer.retry_slot)
+    client = make_client(
+        token,
+        settings.slack_api_url,
+        sleep,
+        wait_turn=pacer.retry_slot,
+        on_error=lambda code: app.metrics.api_error(PLATFORM, code),
+    )
     where = api_url(settings.slack_api_url)
     me = await _check(client.auth_test(), "SLACK_BOT_TOKEN", where)
     if mode == "socket":
@@ -134,11 +157,12 @@ async def build_runtime(
         client,
         identity,
         admins=frozenset(settings.slack_admins),
+        metrics=app.metrics,
     )
     ticker = make_ticker(
         app, PLATFORM, coach.publish, coach.send_reminder, coach.post_digest, pacer=pacer
     )
-    return SlackRuntime(
+    runtime = SlackRuntime(
         coach,
         ticker,
         mode,
@@ -146,7 +170,10 @@ async def build_runtime(
         signing_secret=secret,
         host=host,
         port=settings.http_port if port is None else port,
+        health=app.health,
     )
+    app.health.watch(PLATFORM, lambda: runtime.connected)
+    return runtime
 
 
 async def _check(

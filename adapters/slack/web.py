@@ -22,6 +22,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import SlackMessage
@@ -127,18 +128,41 @@ def api_url(base: str | None) -> str:
     return (base or DEFAULT_API_URL).rstrip("/") + "/"
 
 
+class CountingWebClient(AsyncWebClient):
+    """An AsyncWebClient that reports each failed call's error code (after retries)."""
+
+    def __init__(self, *, on_error: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_error = on_error
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        """Every Web API method goes through here."""
+        try:
+            return await super().api_call(api_method, **kwargs)
+        except SlackApiError as exc:
+            self.on_error(error_code(exc))
+            raise
+
+
 def make_client(
     token: str,
     base_url: str | None = None,
     sleep: Sleep | None = None,
     wait_turn: Callable[[float], Awaitable[None]] | None = None,
+    on_error: Callable[[str], None] | None = None,
 ) -> AsyncWebClient:
-    """An AsyncWebClient with our retry policy; after a 429 a retry waits for `wait_turn`."""
-    return AsyncWebClient(
+    """An AsyncWebClient with our retry policy; after a 429 a retry waits for `wait_turn`;
+    `on_error` hears the error code of every call that fails."""
+    return CountingWebClient(
+        on_error=on_error or _ignore,
         token=token,
         base_url=api_url(base_url),
         retry_handlers=retry_handlers(sleep, wait_turn),
     )
+
+
+def _ignore(_code: str) -> None:
+    """An error listener that does nothing."""
 
 
 def _key_of(message: dict[str, Any]) -> str:

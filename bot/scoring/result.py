@@ -99,3 +99,21 @@ class ScoreResult:
     def to_json(self) -> str:
         """Byte-stable JSON for the command line and tests."""
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
+
+
+def without_quotes(result_json: str) -> str:
+    """A stored result with every quote of the answer removed (levels and score kept)."""
+    try:
+        data = json.loads(result_json or "{}")
+    except ValueError:
+        return "{}"
+    if not isinstance(data, dict):
+        return "{}"
+    for criterion in data.get("criteria") or []:
+        if isinstance(criterion, dict):
+            criterion["evidence"] = []
+    for flag in data.get("red_flags") or []:
+        if isinstance(flag, dict):
+            flag["evidence"] = ""
+    data.pop("feedback", None)
+    return json.dumps(data, ensure_ascii=False)
