@@ -1,7 +1,9 @@
 """Agreement with careful human grading: Spearman vs a length-only baseline, and pair accuracy.
 
-Reads tests/calibration/answers.yaml (answers graded 1–5 by rubric intent, independently of
-the scorer). Goals: Spearman ≥ 0.85, at least 0.25 above the length baseline, and within a
+Reads the calibration set — tests/calibration/answers.yaml (varied voices) and contrast.yaml
+(long-but-weak vs short-and-strong pairs, so length alone cannot win) — answers graded 1–5 by
+rubric intent, independently of the scorer. tests/calibration/heldout.yaml is a sealed set,
+never used for tuning: report it with --set tests/calibration/heldout.yaml. Goals: Spearman ≥ 0.85, at least 0.25 above the length baseline, and within a
 question a higher-graded answer scores higher in ≥ 90% of pairs.
 Run: .venv/bin/python bench/calibration.py [--worst N]
 """
@@ -19,7 +21,10 @@ from _common import ROOT, spearman
 from bot.bank.loader import load_bank
 from bot.scoring.scorer import Scorer
 
-CALIBRATION = ROOT / "tests" / "calibration" / "answers.yaml"
+CALIBRATION = [
+    ROOT / "tests" / "calibration" / "answers.yaml",
+    ROOT / "tests" / "calibration" / "contrast.yaml",
+]
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,8 @@ def main() -> None:
         "--set",
         nargs="+",
         type=Path,
-        default=[CALIBRATION],
-        help="graded answer files (default: the tuning set)",
+        default=CALIBRATION,
+        help="graded answer files (default: the calibration set)",
     )
     parser.add_argument(
         "--content",

@@ -37,6 +37,11 @@ _ARROW = re.compile(r"\s(?:->|=>|-->)\s")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _DROP_CATEGORIES = {"So", "Sk", "Cs", "Co", "Cn", "Cf", "Mn", "Me"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+# Abbreviations whose dots are not sentence ends: "2 a.m. is", "e.g. 1500", "vs. last week".
+_ABBREVIATIONS = re.compile(
+    r"\b([aApP])\.[mM]\.(?=\s+[a-z0-9,(])|\b([aApP])\.[mM]\.|\b([eE])\.[gG]\.|\b([iI])\.[eE]\."
+    r"|\b([vV]s|[aA]pprox|[iI]ncl)\."
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=;)|\n+")
 _TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*%?|[<>≤≥=$€£]")
 
@@ -83,9 +88,21 @@ def normalize(text: str) -> str:
     for trigger, pattern, replacement in _CHAT_MARKUP:
         if trigger in text:
             text = pattern.sub(replacement, text)
+    text = _ABBREVIATIONS.sub(_abbreviation, text)
     text = _strip_symbols(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _abbreviation(match: re.Match[str]) -> str:
+    """ "2 a.m. is" → "2 am is", but "at 9 p.m. Then" keeps its sentence end."""
+    mid, end, *rest = match.groups()
+    if mid:
+        return mid.lower() + "m"
+    if end:
+        return end.lower() + "m."
+    first = next(g for g in rest if g)
+    return {"e": "eg", "i": "ie"}.get(first.lower(), first)
 
 
 def split_sentences(text: str) -> list[str]:
