@@ -62,7 +62,7 @@ def handle_command(turn: Turn, command: Command, bank: Bank, help_extra: str) ->
     if name == "remind":
         return remind(turn, command)
     if name == "my-data":
-        return privacy.my_data(repo, turn.who, turn.now, turn.is_dm)
+        return privacy.my_data(repo, turn.who, turn.now)
     if name == "forget-me":
         return privacy.forget_me(repo, turn.who, command.args)
     return leaderboard(turn, command)

@@ -9,22 +9,24 @@ from bot.messages import Attachment, Reply, ReplyKind
 from bot.ports import Database, Repositories, UserRef
 
 FORGET_CONFIRM = "confirm"
-KINDS = {
-    "answers": "answers",
-    "scorecards": "mock scorecards",
-    "points": "leaderboard rows",
-    "streaks": "streak",
-    "conversations": "open sessions",
-    "profiles": "profile (name, timezone, reminder)",
+KINDS = {  # kind: (one, many)
+    "answers": ("answer", "answers"),
+    "scorecards": ("mock scorecard", "mock scorecards"),
+    "points": ("leaderboard row", "leaderboard rows"),
+    "streaks": ("streak", "streaks"),
+    "conversations": ("open session", "open sessions"),
+    "profiles": ("profile (name, timezone, reminder)", "profiles"),
 }
 
 
 def _summary(counts: dict[str, int]) -> str:
-    parts = [f"{n} {KINDS.get(kind, kind)}" for kind, n in counts.items() if n]
+    parts = [
+        f"{n} {KINDS.get(kind, (kind, kind))[n != 1]}" for kind, n in counts.items() if n
+    ]
     return ", ".join(parts) or "nothing"
 
 
-def my_data(repo: Repositories, who: UserRef, now: datetime, in_dm: bool) -> Reply:
+def my_data(repo: Repositories, who: UserRef, now: datetime) -> Reply:
     """Everything kept about the user in this workspace, as a JSON file in their DM."""
     data = repo.personal.export(who)
     document = {
@@ -37,10 +39,9 @@ def my_data(repo: Repositories, who: UserRef, now: datetime, in_dm: bool) -> Rep
     }
     counts = {kind: len(rows) for kind, rows in data.items() if isinstance(rows, list)}
     name = f"prodml-coach-{who.platform}-{who.user}-{now:%Y%m%d-%H%M%S}.json"
-    where = "" if in_dm else " (sent to you in a DM)"
     content = json.dumps(document, indent=2, ensure_ascii=False, default=str)
     return Reply(
-        f"Your data{where}: {_summary(counts)}. To delete it all, type `forget-me`.",
+        f"Your data: {_summary(counts)}. To delete it all, use `forget-me`.",
         ReplyKind.INFO,
         private=True,
         attachment=Attachment(name, content),

@@ -43,7 +43,7 @@ def test_my_data_exports_everything_and_forget_me_asks_then_deletes(
     console.send("timezone Europe/Helsinki")
 
     (export,) = console.send("my-data")
-    assert "1 answers" in export.text and "Saved to" in export.text
+    assert "1 answer," in export.text and "Saved to" in export.text
     (path,) = exports.iterdir()
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["user"] == "ada" and SECRET_PHRASE in json.dumps(data)
@@ -54,7 +54,7 @@ def test_my_data_exports_everything_and_forget_me_asks_then_deletes(
     assert "1. ada" in console.send("leaderboard all")[0].text  # nothing deleted yet
 
     done = console.send("forget-me confirm")[0].text
-    assert done.startswith("Done: deleted 1 answers")
+    assert done.startswith("Done: deleted 1 answer,")
     assert "No points yet" in console.send("leaderboard all")[0].text
     assert "No streak yet" in console.send("streak")[0].text
     with any_db.transaction() as repo:

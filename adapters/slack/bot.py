@@ -21,6 +21,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.direct import dm_link, dm_note, needs_dm, send_direct
 from adapters.slack.render import SlackMessage, escape, home_view, render_notice, render_reply
 from adapters.slack.translate import (
     PLATFORM,
@@ -47,7 +48,8 @@ USER_CACHE_SECONDS = 600.0
 SLACK_HELP = (
     "In Slack: `/coach today`, `/coach mock [track] [level]`, `/coach streak`, "
     "`/coach leaderboard [week|month|all|streaks] [channel|workspace]`, `/coach remind on`, "
-    "`/coach season`, `/coach schedule …` (admins), `/coach help`.\n"
+    "`/coach season`, `/coach my-data`, `/coach forget-me`, `/coach schedule …` (admins), "
+    "`/coach help`.\n"
     "Answer the daily question in its thread; mock interviews run in our DM, where you can also "
     "type any command above without the slash."
 )
@@ -242,23 +244,39 @@ class SlackCoach:
     async def deliver(
         self, place: Place, owner: str, replies: list[Reply], key: str, in_dm: bool
     ) -> None:
-        """Post replies in order: in the thread (ephemeral when private) or in the DM."""
+        """Post replies in order: in the thread (ephemeral when private) or in the DM; `direct`
+        replies (and files) go to the user's DM, with a private note in the thread."""
         for index, reply in enumerate(replies):
+            reply_key = f"{key}#{index}" if key else ""
+            if needs_dm(reply):
+                await self._deliver_direct(place, owner, reply, reply_key, in_dm)
+                continue
             message = render_reply(reply, owner=owner, thread=place.thread, in_dm=in_dm)
-            try:
-                if reply.private and not in_dm:
-                    await self.poster.ephemeral(place.channel, owner, message, place.thread)
-                else:
-                    await self.poster.post(
-                        place.channel,
-                        message,
-                        thread=place.thread,
-                        key=f"{key}#{index}" if key else "",
-                    )
-            except SlackApiError as exc:
-                log.warning("could not post a reply in %s: %s", place.channel, error_code(exc))
-            except CONNECTION_ERRORS as exc:
-                log.warning("could not post a reply in %s: %s", place.channel, type(exc).__name__)
+            await self._send_here(place, owner, message, reply.private and not in_dm, reply_key)
+
+    async def _deliver_direct(
+        self, place: Place, owner: str, reply: Reply, key: str, in_dm: bool
+    ) -> None:
+        dm = place.channel if in_dm else ""
+        sent = await send_direct(self.poster, self.open_dm, owner, reply, dm=dm, key=key)
+        if sent.failure is not None:
+            await self._send_here(place, owner, sent.failure, not in_dm)
+        elif not in_dm:
+            await self._send_here(place, owner, dm_note(reply, sent.dm, place.workspace), True)
+
+    async def _send_here(
+        self, place: Place, owner: str, message: SlackMessage, ephemeral: bool, key: str = ""
+    ) -> None:
+        """Post in the place (ephemeral to `owner` if asked); failures are logged, not raised."""
+        try:
+            if ephemeral:
+                await self.poster.ephemeral(place.channel, owner, message, place.thread)
+            else:
+                await self.poster.post(place.channel, message, thread=place.thread, key=key)
+        except SlackApiError as exc:
+            log.warning("could not post a reply in %s: %s", place.channel, error_code(exc))
+        except CONNECTION_ERRORS as exc:
+            log.warning("could not post a reply in %s: %s", place.channel, type(exc).__name__)
 
     async def respond(self, command: SlashCommand, message: SlackMessage, private: bool) -> None:
         """Answer a slash command where it was typed."""
@@ -348,8 +366,21 @@ class SlackCoach:
             is_admin=person.is_admin,
         )
         replies = await asyncio.to_thread(self.coach.handle, message)
-        for reply in replies:
-            await self.respond(command, render_reply(reply), private=reply.private)
+        for index, reply in enumerate(replies):
+            if needs_dm(reply):
+                await self._command_direct(command, reply, index)
+            else:
+                await self.respond(command, render_reply(reply), private=reply.private)
+
+    async def _command_direct(self, command: SlashCommand, reply: Reply, index: int) -> None:
+        """A `direct` reply to a slash command: to the DM, and a private note (or what failed)
+        where the command was typed unless that is the DM itself."""
+        key = f"{command.event_id}#{index}" if command.event_id else ""
+        sent = await send_direct(self.poster, self.open_dm, command.user, reply, key=key)
+        if sent.failure is not None:
+            await self.respond(command, sent.failure, private=True)
+        elif sent.dm != command.channel:
+            await self.respond(command, dm_note(reply, sent.dm, command.team), private=True)
 
     async def _point_to_thread(self, command: SlashCommand, thread: str) -> None:
         link = ""
@@ -404,7 +435,7 @@ class SlackCoach:
             await self.deliver(place, command.user, replies, command.event_id, in_dm=True)
         if moved and replies:
             what = "today's question" if command.name == "today" else "your mock interview"
-            link = f"<https://slack.com/app_redirect?channel={dm}&team={command.team}|our DM>"
+            link = dm_link(dm, command.team)
             await self.respond(
                 command, render_notice(f"I've sent {what} to {link} — answer there."), True
             )

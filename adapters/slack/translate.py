@@ -29,6 +29,8 @@ SUBCOMMANDS = (
     "timezone",
     "remind",
     "season",
+    "my-data",
+    "forget-me",
 )
 # Message subtypes that still carry a person's answer; every other subtype (message_changed,
 # message_deleted, bot_message, channel_join, …) is ignored.

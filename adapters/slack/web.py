@@ -4,6 +4,7 @@
 * A dropped connection is never blindly retried for chat.postMessage / chat.postEphemeral:
   the post may have gone through. Posts carry a message-metadata key instead; after a dropped
   connection we look for that key in the channel (or thread) and re-send only if it is absent.
+* Files (a data export) go up with files_upload_v2; a dropped completion is not re-sent either.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import SlackMessage
+from bot.messages import Attachment
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://slack.com/api/"
-NOT_IDEMPOTENT = ("chat.postMessage", "chat.postEphemeral")
+NOT_IDEMPOTENT = ("chat.postMessage", "chat.postEphemeral", "files.completeUploadExternal")
 CONNECTION_ERRORS = (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, TimeoutError)
 DAILY_EVENT = "prodml_daily"
 REPLY_EVENT = "prodml_reply"
@@ -260,6 +262,18 @@ class Poster:
             log.warning(
                 "connection lost while sending an ephemeral reply (%s); not re-sent", _kind(exc)
             )
+
+    async def upload(self, channel: str, attachment: Attachment, comment: str) -> None:
+        """Share a file in a conversation: files.getUploadURLExternal, the bytes to its
+        upload_url, then files.completeUploadExternal (raises SlackApiError or
+        SlackRequestError)."""
+        await self.client.files_upload_v2(
+            channel=channel,
+            content=attachment.content,
+            filename=attachment.filename,
+            title=attachment.filename,
+            initial_comment=comment,
+        )
 
     async def respond(self, response_url: str, message: SlackMessage, private: bool) -> None:
         """Answer a slash command through its response_url (works in any conversation)."""

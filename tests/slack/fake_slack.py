@@ -1,7 +1,9 @@
-"""A small fake Slack on 127.0.0.1: the Web API methods the coach uses, response_urls, and a
-Socket Mode websocket. It records every call, keeps channel history (with message metadata),
-enforces Slack's block limits, flags broadcast mentions, and can inject faults: 429 with
-Retry-After, error codes, and connections dropped before or after a message is stored.
+"""A small fake Slack on 127.0.0.1: the Web API methods the coach uses, response_urls, file
+uploads (files.getUploadURLExternal → upload_url → files.completeUploadExternal) and a Socket
+Mode websocket. It records every call, keeps channel history (with message metadata), enforces
+Slack's block limits, flags broadcast mentions, and can inject faults: 429 with Retry-After,
+error codes (with the scope a `missing_scope` needed), connections dropped before or after a
+message is stored, and an upload_url that refuses the bytes (method "upload").
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ BOT_SCOPES = (
     "channels:history",
     "chat:write",
     "commands",
+    "files:write",
     "groups:history",
     "im:history",
     "im:write",
@@ -60,6 +63,7 @@ class Fault:
     retry_after: str | None = None
     drop: str = ""  # "before": drop without storing; "after": store, then drop
     times: int = 1
+    needed: str = ""  # with error="missing_scope": the scope Slack says is needed
 
 
 @dataclass
@@ -151,6 +155,8 @@ class FakeSlack:
         self.ephemerals: list[dict[str, Any]] = []
         self.responses: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
+        self.uploads: dict[str, dict[str, Any]] = {}  # file_id → filename, length, bytes
+        self.files: list[dict[str, Any]] = []  # files shared into a conversation
         self.violations: list[str] = []
         self.not_in_channel: set[str] = set()
         self.faults: dict[str, list[Fault]] = {}
@@ -168,6 +174,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{rid}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -218,6 +225,10 @@ class FakeSlack:
             return [m for m in found if m.get("thread_ts") in (None, m["ts"])]
         return [m for m in found if m.get("thread_ts") == thread and m["ts"] != thread]
 
+    def files_in(self, channel: str) -> list[dict[str, Any]]:
+        """Files shared into a conversation (with their uploaded bytes as `content`)."""
+        return [f for f in self.files if f["channel"] == channel]
+
     def all_posts(self) -> list[dict[str, Any]]:
         return [m for ms in self.messages.values() for m in ms]
 
@@ -255,19 +266,18 @@ class FakeSlack:
             expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
             if auth != f"Bearer {expected}":
                 return web.json_response({"ok": False, "error": "invalid_auth"})
-            faults = self.faults.get(method) or []
-            fault = faults[0] if faults else None
+            fault = self._take_fault(method)
             if fault is not None:
-                fault.times -= 1
-                if fault.times <= 0:
-                    faults.pop(0)
                 if fault.status == 429:
                     headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                     return web.json_response(
                         {"ok": False, "error": "ratelimited"}, status=429, headers=headers
                     )
                 if fault.error:
-                    return web.json_response({"ok": False, "error": fault.error})
+                    refusal = {"ok": False, "error": fault.error}
+                    if fault.needed:
+                        refusal["needed"] = fault.needed
+                    return web.json_response(refusal)
                 if fault.drop == "before":
                     request.transport.close()  # type: ignore[union-attr]
                     return web.Response(text="")
@@ -283,6 +293,15 @@ class FakeSlack:
             return web.json_response(body)
         finally:
             await self._notify()
+
+    def _take_fault(self, method: str) -> Fault | None:
+        faults = self.faults.get(method) or []
+        fault = faults[0] if faults else None
+        if fault is not None:
+            fault.times -= 1
+            if fault.times <= 0:
+                faults.pop(0)
+        return fault
 
     def m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -415,6 +434,86 @@ class FakeSlack:
             return {"ok": False, "error": error}
         self.views[str(args.get("user_id"))] = view
         return {"ok": True, "view": {"id": "V1", **view}}
+
+    # ------------------------------------------------------------------ files
+    def m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        filename, length = str(args.get("filename") or ""), str(args.get("length") or "")
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ids):08d}"
+        self.uploads[file_id] = {"filename": filename, "length": int(length), "content": None}
+        return {
+            "ok": True,
+            "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+            "file_id": file_id,
+        }
+
+    async def _upload(self, request: web.Request) -> web.StreamResponse:
+        """The upload_url: takes the raw bytes (no token, like Slack's signed URL)."""
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        self.calls.append(
+            Call("upload", {"file_id": file_id, "size": len(data)}, time.monotonic())
+        )
+        try:
+            fault = self._take_fault("upload")
+            pending = self.uploads.get(file_id)
+            if fault is not None and fault.status != 200:
+                return web.Response(status=fault.status, text="upload refused")
+            if pending is None:
+                return web.Response(status=404, text="not found")
+            if len(data) != pending["length"]:
+                return web.Response(status=400, text="length mismatch")
+            pending["content"] = data
+            return web.Response(text=f"OK - {len(data)}")
+        finally:
+            await self._notify()
+
+    def m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            listed = json.loads(str(args.get("files") or "[]"))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(listed, list) or not listed:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = str(args.get("channel_id") or "")
+        if channel in self.not_in_channel:
+            return {"ok": False, "error": "not_in_channel"}
+        comment = str(args.get("initial_comment") or "")
+        if comment:
+            error = self._check_outbound(comment, None)
+            if error:
+                return {"ok": False, "error": error}
+        shared, contents = [], []
+        for item in listed:
+            pending = self.uploads.get(str(item.get("id")))
+            if pending is None or pending["content"] is None:
+                return {"ok": False, "error": "file_not_found"}
+            shared.append(
+                {
+                    "id": str(item["id"]),
+                    "name": pending["filename"],
+                    "title": str(item.get("title") or pending["filename"]),
+                    "size": pending["length"],
+                }
+            )
+            contents.append(pending["content"])
+        for info in shared:
+            del self.uploads[info["id"]]
+        if channel:
+            for info, content in zip(shared, contents, strict=True):
+                self.files.append(
+                    {**info, "channel": channel, "initial_comment": comment, "content": content}
+                )
+            self.add_message(
+                channel,
+                subtype="file_share",
+                user=BOT_USER,
+                bot_id=BOT_ID,
+                text=comment,
+                files=shared,
+            )
+        return {"ok": True, "files": shared}
 
     async def _response_url(self, request: web.Request) -> web.StreamResponse:
         body = json.loads(await request.read() or b"{}")
