@@ -69,8 +69,7 @@ def main() -> None:
         for s in split_sentences(st.model_answer)
     ]
     rnd = random.Random(2026)
-    for question, stage in steps:  # warm the per-step plans, as a running bot has them
-        scorer.score(question, stage, "warm up")
+    scorer.warm()  # the per-step plans, as a running bot has them
     rows = []
     for words, count in ((300, args.short), (6000, args.long)):
         answers = make_answers(sentences, words, count, rnd)

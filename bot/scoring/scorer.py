@@ -293,6 +293,12 @@ class Scorer:
             return 1.0
         return min(1.0, relevant / substantive / RELEVANCE_FULL)
 
+    def warm(self) -> None:
+        """Build every step's plan and pattern screens now, so no answer pays for it later."""
+        for question in self.bank.questions.values():
+            for stage in range(len(question.steps)):
+                self.score(question.id, stage, "warm")  # one sentence, so screens compile
+
     def score(self, question_id: str, stage: int, answer: str) -> ScoreResult:
         """Grade one answer to one step; raises UnknownQuestion or IndexError for bad ids."""
         plan = self._plan(question_id, stage)

@@ -9,7 +9,8 @@ from typing import NamedTuple
 
 MAX_SCORED_CHARS = 60_000
 
-# (trigger, pattern, replacement): a rule runs only when its trigger occurs in the text.
+# (triggers, pattern, replacement): a rule runs only when one of its trigger strings (a
+# multi-character trigger such as "```" is one string; others list single characters) occurs.
 _CHAT_MARKUP: list[tuple[str, re.Pattern[str], str]] = [
     ("<", re.compile(r"<(?:https?|mailto):[^|>\s]*\|([^>]*)>"), r"\1"),  # Slack link with label
     ("<", re.compile(r"<((?:https?|mailto):[^>\s]*)>"), r"\1"),
@@ -20,9 +21,13 @@ _CHAT_MARKUP: list[tuple[str, re.Pattern[str], str]] = [
     (":", re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)"), " "),  # :emoji_shortcodes:
     ("```", re.compile(r"```[a-zA-Z0-9_+-]*\n?|```"), "\n"),  # code fences
     ("/", re.compile(r"\bw/o\b", re.I), "without"),
-    ("", re.compile(r"^[ \t]*(?:>+|#{1,6})[ \t]?", re.M), ""),  # quotes and headings
-    ("", re.compile(r"^[ \t]*(?:[-*+•◦▪‣·]|\d{1,2}[.)])[ \t]+", re.M), "\n"),  # bullets
-    ("", re.compile(r"(?<![\w*_~`])[*_~`]+(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]+(?![\w*_~`])"), ""),
+    (">#", re.compile(r"^[ \t]*(?:>+|#{1,6})[ \t]?", re.M), ""),  # quotes and headings
+    ("-*+•◦▪‣·.)", re.compile(r"^[ \t]*(?:[-*+•◦▪‣·]|\d{1,2}[.)])[ \t]+", re.M), "\n"),  # bullets
+    (
+        "*_~`",
+        re.compile(r"(?<![\w*_~`])[*_~`]+(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]+(?![\w*_~`])"),
+        "",
+    ),
 ]
 _TYPOGRAPHY = str.maketrans(
     {
@@ -68,10 +73,19 @@ _KEEP_DOUBLE = ("ll", "ss", "zz", "ff")
 _PROTECTED = {"not": "note", "no": "noe", "non": "none"}
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ABBREVIATION_HINTS = (".m.", "e.g", "i.e", "vs.", "prox.", "ncl.")
+
+
+def _drop_symbol(match: re.Match[str]) -> str:
+    ch = match.group()
+    return " " if unicodedata.category(ch) in _DROP_CATEGORIES else ch
+
+
 def _strip_symbols(text: str) -> str:
     if text.isascii():
         return text
-    return "".join(" " if unicodedata.category(ch) in _DROP_CATEGORIES else ch for ch in text)
+    return _NON_ASCII.sub(_drop_symbol, text)  # only non-ASCII characters need a look-up
 
 
 def _lower_same_length(text: str) -> str:
@@ -81,14 +95,22 @@ def _lower_same_length(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
+def _triggered(trigger: str, text: str) -> bool:
+    if len(trigger) <= 1 or trigger == "```":
+        return trigger in text
+    return any(ch in text for ch in trigger)
+
+
 def normalize(text: str) -> str:
     """Normalise chat text: NFKC, markup and emoji removed, whitespace collapsed, case kept."""
     text = unicodedata.normalize("NFKC", text[:MAX_SCORED_CHARS]).translate(_TYPOGRAPHY)
     text = _THOUSANDS.sub("", _ARROW.sub("; ", text))
     for trigger, pattern, replacement in _CHAT_MARKUP:
-        if trigger in text:
+        if _triggered(trigger, text):
             text = pattern.sub(replacement, text)
-    text = _ABBREVIATIONS.sub(_abbreviation, text)
+    lowered = text.lower()
+    if any(hint in lowered for hint in _ABBREVIATION_HINTS):
+        text = _ABBREVIATIONS.sub(_abbreviation, text)
     text = _strip_symbols(text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
