@@ -88,6 +88,7 @@ def run_command(settings: Settings, bank: Bank, force_console: bool) -> int:
             return run_console(console, sys.stdin, sys.stdout, where)
         extras = {p: getattr(_module(p), "HELP_EXTRA", "") for p in platforms}
         app = build_app(settings, bank, database, help_extra=extras)
+        app.scorer.warm()  # ~1 s now, so the first answer to each step is as fast as the rest
         log.info("starting %s", ", ".join(platforms))
         asyncio.run(serve_platforms(app, platforms))
         return 0
