@@ -20,9 +20,7 @@ KINDS = {  # kind: (one, many)
 
 
 def _summary(counts: dict[str, int]) -> str:
-    parts = [
-        f"{n} {KINDS.get(kind, (kind, kind))[n != 1]}" for kind, n in counts.items() if n
-    ]
+    parts = [f"{n} {KINDS.get(kind, (kind, kind))[n != 1]}" for kind, n in counts.items() if n]
     return ", ".join(parts) or "nothing"
 
 

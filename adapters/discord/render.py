@@ -2,7 +2,7 @@
 
 Pure functions. A reply becomes one or more `Outgoing` messages: plain content split at 2,000
 characters, or an embed (feedback cards, scorecards) cut to Discord's embed limits, plus the
-session buttons on the last message.
+session buttons and the reply's file (if any) on the last message.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.messages import ActionKind, Button, FeedbackCard, Reply, ReplyKind
+from bot.messages import ActionKind, Attachment, Button, FeedbackCard, Reply, ReplyKind
 
 MAX_CONTENT = 2000
 MAX_PARTS = 4  # a reply longer than this many messages is cut, not spammed
@@ -28,12 +28,13 @@ GREEN, AMBER, RED, BLUE = 0x2ECC71, 0xF1C40F, 0xE74C3C, 0x5865F2
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Discord message to send: text and/or an embed, buttons, and whether it is private."""
+    """One Discord message to send: text and/or an embed, buttons, a file, and if it is private."""
 
     content: str = ""
     embed: dict[str, Any] | None = None
     buttons: tuple[Button, ...] = ()
     private: bool = False
+    attachment: Attachment | None = None
 
 
 def cut(text: str, limit: int) -> str:
@@ -171,14 +172,21 @@ def render_reply(reply: Reply) -> list[Outgoing]:
                 embed=feedback_embed(reply, reply.card),
                 buttons=reply.buttons,
                 private=reply.private,
+                attachment=reply.attachment,
             )
         ]
     if reply.kind is ReplyKind.SCORECARD:
-        return [Outgoing(embed=text_embed(reply.text), private=reply.private)]
+        return [
+            Outgoing(
+                embed=text_embed(reply.text), private=reply.private, attachment=reply.attachment
+            )
+        ]
     parts = split_text(_markup(reply))
     messages = [Outgoing(content=part, private=reply.private) for part in parts]
     last = messages[-1]
-    messages[-1] = Outgoing(last.content, last.embed, reply.buttons, last.private)
+    messages[-1] = Outgoing(
+        last.content, last.embed, reply.buttons, last.private, reply.attachment
+    )
     return messages
 
 

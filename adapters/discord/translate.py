@@ -19,7 +19,17 @@ DM_WORKSPACE = "@me"  # Discord's own name for "no server": DMs belong to no gui
 ANSWERABLE_TYPES = frozenset({0, 19})  # MessageType.default and MessageType.reply
 NONCE_LENGTH = 25  # Discord rejects longer nonces
 CUSTOM_ID_PREFIX = "prodml:"
-SLASH_COMMANDS = ("today", "mock", "streak", "leaderboard", "remind", "schedule", "help")
+SLASH_COMMANDS = (
+    "today",
+    "mock",
+    "streak",
+    "leaderboard",
+    "remind",
+    "schedule",
+    "my-data",
+    "forget-me",
+    "help",
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,8 @@ def slash_text(command: str, options: Mapping[str, str | None]) -> str:
         args = [options.get("setting")]
     elif command == "schedule":
         args = [options.get("settings")]
+    elif command == "forget-me":
+        args = [options.get("confirm")]
     else:
         args = []
     words = [command, *(a.strip() for a in args if a and a.strip())]

@@ -1,17 +1,19 @@
 """A small Discord on 127.0.0.1: the REST routes the coach uses and a gateway websocket.
 
 REST: login, application info, /gateway/bot, command sync, messages (with nonce dedupe and
-Discord's size limits), threads, DM channels, interaction callbacks and follow-ups. Every answer
+Discord's size limits; JSON or multipart/form-data with `payload_json` + `files[n]`, the way
+discord.py sends files), threads, DM channels, interaction callbacks and follow-ups. Every answer
 carries `Via` and a content type of exactly `application/json`, as Discord's do (discord.py
 refuses to retry a 429 otherwise). Faults can be injected per route: a 429 with `retry_after`,
-or a 500 after the request took effect.
+a 500 after the request took effect, or an error with Discord's JSON code (403 / 50007: the user
+does not accept DMs).
 
 Gateway: HELLO, heartbeats, IDENTIFY (4004 on a bad token, 4014 when Message Content is
 requested but not enabled), READY + GUILD_CREATE, RESUME with replay, INVALID_SESSION, and
 dispatch of MESSAGE_CREATE, THREAD_CREATE and INTERACTION_CREATE.
 
 Everything the bot sends is recorded in `calls` (with a monotonic timestamp) for assertions and
-the transcript.
+the transcript; uploaded files (name and bytes) in `uploads`, keyed by attachment id.
 """
 
 from __future__ import annotations
@@ -24,13 +26,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.discord import payloads as p
 
 API_PREFIX = "/api/v10"
 MAX_CONTENT = 2000
 EMBED_LIMITS = {"title": 256, "description": 4096, "footer": 2048, "author": 256}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded with a message (multipart `files[n]`)."""
+
+    field: str
+    filename: str
+    content: bytes
+    content_type: str
 
 
 @dataclass
@@ -43,6 +55,7 @@ class Call:
     body: Any
     status: int = 0
     at: float = 0.0
+    files: list[Upload] = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +68,8 @@ class Fault:
     times: int = 1
     after_effect: bool = False  # apply the request, then answer with the error anyway
     retry_after: float = 0.2
+    code: int = 0  # Discord's JSON error code, e.g. 50007 "Cannot send messages to this user"
+    message: str = "Internal Server Error"
 
 
 @dataclass
@@ -142,12 +157,38 @@ def message_problems(body: dict[str, Any]) -> list[str]:
         problems.append("more than 10 embeds")
     for embed in embeds:
         problems.extend(embed_problems(embed))
-    if not content and not embeds and not body.get("components"):
+    if not content and not embeds and not body.get("components") and not body.get("attachments"):
         problems.append("empty message")
     nonce = body.get("nonce")
     if nonce is not None and len(str(nonce)) > 25:
         problems.append("nonce longer than 25")
     return problems
+
+
+def file_problems(body: dict[str, Any], files: list[Upload]) -> list[str]:
+    """Each `files[n]` part must be announced in `attachments` (by id n) and the other way round
+    (entries with a snowflake id keep an existing attachment and need no upload)."""
+    entries = body.get("attachments") or []
+    announced = {str(a.get("id")) for a in entries if len(str(a.get("id"))) < 10}
+    sent = {u.field.removeprefix("files[").removesuffix("]") for u in files}
+    return [] if announced == sent else ["attachments do not match the uploaded files"]
+
+
+async def _read_multipart(request: web.Request) -> tuple[Any, list[Upload]]:
+    """A multipart/form-data body: the JSON of `payload_json`, and the `files[n]` parts."""
+    body: Any = None
+    files: list[Upload] = []
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            continue  # no nested multiparts in what discord.py sends
+        if part.name == "payload_json":
+            body = json.loads(await part.text())
+        elif part.name and part.name.startswith("files["):
+            content_type = part.headers.get("Content-Type", "application/octet-stream")
+            content = bytes(await part.read())
+            files.append(Upload(part.name, part.filename or "", content, content_type))
+    return body, files
 
 
 def pings(body: dict[str, Any]) -> list[str]:
@@ -207,6 +248,7 @@ class FakeDiscord:
         self.by_token: dict[str, Interaction] = {}
         self.commands: list[dict[str, Any]] = []
         self.calls: list[Call] = []
+        self.uploads: dict[str, Upload] = {}  # attachment id -> the uploaded file
         self.faults: list[Fault] = []
         self.rejected: list[tuple[str, list[str]]] = []
         self.sessions: dict[str, Session] = {}
@@ -277,9 +319,13 @@ class FakeDiscord:
         times: int = 1,
         after_effect: bool = False,
         retry_after: float = 0.2,
+        code: int = 0,
+        message: str = "Internal Server Error",
     ) -> None:
         self.faults.append(
-            Fault(method, re.compile(path), status, times, after_effect, retry_after)
+            Fault(
+                method, re.compile(path), status, times, after_effect, retry_after, code, message
+            )
         )
 
     def _fault_for(self, method: str, path: str) -> Fault | None:
@@ -294,18 +340,21 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         method = request.method
         body: Any = None
-        if request.can_read_body:
+        files: list[Upload] = []
+        if request.can_read_body and request.content_type == "multipart/form-data":
+            body, files = await _read_multipart(request)
+        elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
-        call = Call(method, path, dict(request.query), body, at=time.monotonic())
+        call = Call(method, path, dict(request.query), body, at=time.monotonic(), files=files)
         self.calls.append(call)
-        response = await self._answer(request, method, path, body)
+        response = await self._answer(request, method, path, body, files)
         call.status = response.status
         self._bump()
         return response
 
     async def _answer(
-        self, request: web.Request, method: str, path: str, body: Any
+        self, request: web.Request, method: str, path: str, body: Any, files: list[Upload]
     ) -> web.Response:
         is_webhook = path.startswith(("/webhooks/", "/interactions/"))
         if not is_webhook and request.headers.get("Authorization") != f"Bot {self.token}":
@@ -324,13 +373,15 @@ class FakeDiscord:
                 {"Retry-After": str(fault.retry_after), "X-RateLimit-Scope": "user"},
             )
         if fault is not None and not fault.after_effect:
-            return _json({"message": "Internal Server Error", "code": 0}, fault.status)
-        response = await self._route(method, path, body, request.query)
+            return _json({"message": fault.message, "code": fault.code}, fault.status)
+        response = await self._route(method, path, body, request.query, files)
         if fault is not None:
-            return _json({"message": "Internal Server Error", "code": 0}, fault.status)
+            return _json({"message": fault.message, "code": fault.code}, fault.status)
         return response
 
-    async def _route(self, method: str, path: str, body: Any, query: Any) -> web.Response:
+    async def _route(
+        self, method: str, path: str, body: Any, query: Any, files: list[Upload]
+    ) -> web.Response:
         parts = path.strip("/").split("/")
         if path == "/users/@me" and method == "GET":
             self.login_attempts += 1
@@ -360,7 +411,7 @@ class FakeDiscord:
             channel = self._channel(parts[1])
             return _json(channel) if channel else _json({"message": "Unknown Channel"}, 404)
         if parts[:1] == ["channels"] and parts[2:] == ["messages"] and method == "POST":
-            return await self._create_message(parts[1], body)
+            return await self._create_message(parts[1], body, files)
         if parts[:1] == ["channels"] and parts[2:3] == ["messages"] and parts[4:] == ["threads"]:
             return await self._thread_from_message(parts[1], parts[3], body)
         if parts[:1] == ["channels"] and parts[2:] == ["threads"] and method == "POST":
@@ -370,7 +421,7 @@ class FakeDiscord:
         if parts[:1] == ["interactions"] and parts[3:] == ["callback"]:
             return self._callback(parts[1], parts[2], body)
         if parts[:1] == ["webhooks"]:
-            return await self._webhook(method, parts[2], parts[3:], body, query)
+            return await self._webhook(method, parts[2], parts[3:], body, query, files)
         return _json({"message": f"fake Discord has no route {method} {path}", "code": 0}, 404)
 
     def _application(self) -> dict[str, Any]:
@@ -397,14 +448,37 @@ class FakeDiscord:
     def _channel(self, channel_id: str) -> dict[str, Any] | None:
         return self.channels.get(channel_id)
 
+    def _keep_uploads(
+        self, channel_id: str, body: dict[str, Any], files: list[Upload]
+    ) -> list[dict[str, Any]]:
+        """Store the uploaded files; the message's `attachments` as Discord returns them."""
+        found = []
+        for upload in files:
+            attachment_id = p.snowflake()
+            self.uploads[attachment_id] = upload
+            url = f"https://cdn.discordapp.invalid/attachments/{channel_id}/{attachment_id}/"
+            found.append(
+                {
+                    "id": attachment_id,
+                    "filename": upload.filename,
+                    "size": len(upload.content),
+                    "url": url + upload.filename,
+                    "proxy_url": url + upload.filename,
+                    "content_type": upload.content_type,
+                }
+            )
+        return found
+
     def _store_message(self, data: dict[str, Any]) -> None:
         self.messages.setdefault(data["channel_id"], []).append(data)
 
-    async def _create_message(self, channel_id: str, body: dict[str, Any]) -> web.Response:
+    async def _create_message(
+        self, channel_id: str, body: dict[str, Any], files: list[Upload]
+    ) -> web.Response:
         channel = self._channel(channel_id)
         if channel is None:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
-        problems = message_problems(body)
+        problems = message_problems(body) + file_problems(body, files)
         if problems:
             self.rejected.append((channel_id, problems))
             return _invalid_form(problems)
@@ -430,6 +504,7 @@ class FakeDiscord:
         )
         data["allowed_mentions"] = body.get("allowed_mentions")
         data["pings"] = pings(body)
+        data["attachments"] = self._keep_uploads(channel_id, body, files)
         self._store_message(data)
         if nonce is not None:
             self.nonces[(channel_id, str(nonce))] = data
@@ -518,7 +593,7 @@ class FakeDiscord:
         return data
 
     async def _webhook(
-        self, method: str, token: str, rest: list[str], body: Any, query: Any
+        self, method: str, token: str, rest: list[str], body: Any, query: Any, files: list[Upload]
     ) -> web.Response:
         found = self.by_token.get(token)
         if found is None:
@@ -526,7 +601,7 @@ class FakeDiscord:
         if not found.callbacks:
             return _json({"message": "Unknown Webhook", "code": 10015}, 404)
         if method == "POST" and not rest:
-            problems = message_problems(body)
+            problems = message_problems(body) + file_problems(body, files)
             if problems:
                 self.rejected.append((found.channel_id, problems))
                 return _invalid_form(problems)
@@ -536,6 +611,7 @@ class FakeDiscord:
                 flags = 64 if found.deferred_ephemeral else 0
                 found.original_state = "done"
             data = self._interaction_message(found, body, flags & 64)
+            data["attachments"] = self._keep_uploads(found.channel_id, body, files)
             found.followups.append(data)
             if not data["ephemeral"]:
                 self._store_message(data)
@@ -778,6 +854,10 @@ class FakeDiscord:
     def posts(self, method: str = "POST", pattern: str = ".*") -> list[Call]:
         rx = re.compile(pattern)
         return [c for c in self.calls if c.method == method and rx.fullmatch(c.path)]
+
+    def files_of(self, message: dict[str, Any]) -> list[Upload]:
+        """The files uploaded with one of the bot's messages."""
+        return [self.uploads[a["id"]] for a in message.get("attachments", [])]
 
     def outbound_messages(self) -> list[dict[str, Any]]:
         """Every message the bot created, in channels, threads, DMs and interactions."""

@@ -82,6 +82,8 @@ def test_full_daily_thread(drift_bank: Bank, sqlite_db: SqlDatabase, tmp_path: P
                 "leaderboard",
                 "remind",
                 "schedule",
+                "my-data",
+                "forget-me",
                 "help",
             ]
 

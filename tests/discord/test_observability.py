@@ -18,7 +18,7 @@ def test_ready_while_connected_and_errors_counted_by_code(
     drift_bank: Bank, sqlite_db: SqlDatabase
 ) -> None:
     stream = io.StringIO()
-    logger = logging.getLogger("adapters.discord.bot")
+    logger = logging.getLogger("adapters.discord")  # every adapter module propagates here
     configure("INFO", "json", [], stream, target=logger)
 
     async def scenario() -> None:
