@@ -179,7 +179,7 @@ class Seasons(Protocol):
     """Admin-defined seasons per workspace."""
 
     def add(self, platform: str, workspace: str, season: Season, by: str) -> None:
-        """Create or replace a season."""
+        """Create or replace a season, recounting its points from the answers in its dates."""
         ...
 
     def list(self, platform: str, workspace: str) -> list[Season]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.ports import Board, BoardRow, Season, UserRef
 from bot.progress import StreakState
+from bot.standings import season_period
 from storage.statements import EPOCH_OF, SEASONS, STREAK_ROW, dialect_of, run, upsert
-from storage.tables import BoardEpoch, BoardPoints, SeasonRow, StreakRow, UserProfile
+from storage.tables import AnswerRow, BoardEpoch, BoardPoints, SeasonRow, StreakRow, UserProfile
 
 
 @lru_cache(maxsize=4)
@@ -207,8 +208,63 @@ class SqlSeasons:
         )
         row.starts_on, row.ends_on, row.created_by = season.starts, season.ends, by[:64]
         self.session.add(row)
+        self._recount(platform, workspace, season)
+
+    def _recount(self, platform: str, workspace: str, season: Season) -> None:
+        """Rebuild the season's board rows from stored answers (a season may start in the past).
+
+        An answer counts on the workspace board, and on its channel's board when that channel
+        has a board (answers in DMs have none); never before a board's last reset."""
+        period = season_period(season.name)
+        mine = (col(BoardPoints.platform) == platform) & (col(BoardPoints.workspace) == workspace)
+        self.session.execute(delete(BoardPoints).where(mine, col(BoardPoints.period) == period))
+        epochs = {
+            row.channel: (row.epoch, row.reset_at and _utc(row.reset_at))
+            for row in self.session.exec(
+                select(BoardEpoch).where(
+                    BoardEpoch.platform == platform, BoardEpoch.workspace == workspace
+                )
+            )
+        }
+        boards = set(self.session.exec(select(BoardPoints.channel).where(mine).distinct()))
+        answers = self.session.exec(
+            select(AnswerRow.channel, AnswerRow.user_id, AnswerRow.points, AnswerRow.answered_at)
+            .where(AnswerRow.platform == platform, AnswerRow.workspace == workspace)
+            .where(
+                col(AnswerRow.local_day) >= season.starts, col(AnswerRow.local_day) <= season.ends
+            )
+        )
+        totals: dict[tuple[str, int, str], list[int]] = {}
+        for channel, user, points, at in answers:
+            for board in ("", channel) if channel in boards and channel else ("",):
+                epoch, reset_at = epochs.get(board, (0, None))
+                if reset_at is not None and _utc(at) < reset_at:
+                    continue
+                total = totals.setdefault((board, epoch, user), [0, 0])
+                total[0] += points
+                total[1] += 1
+        rows = [
+            {
+                "platform": platform,
+                "workspace": workspace,
+                "channel": board,
+                "period": period,
+                "epoch": epoch,
+                "user_id": user,
+                "points": points,
+                "answers": count,
+            }
+            for (board, epoch, user), (points, count) in totals.items()
+        ]
+        if rows:
+            self.session.execute(insert(BoardPoints.__table__), rows)  # type: ignore[attr-defined]
 
     def list(self, platform: str, workspace: str) -> list[Season]:
         """By start date, then name."""
         rows = run(self.session, SEASONS, {"platform": platform, "workspace": workspace})
         return [Season(name, starts, ends) for name, starts, ends in rows]
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite hands it back naive)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

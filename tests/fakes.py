@@ -81,6 +81,7 @@ class _State:
     channels: dict[tuple[str, str, str], ChannelSettings] = field(default_factory=dict)
     boards: dict[tuple[Board, str, int, str], list[int]] = field(default_factory=dict)
     epochs: dict[Board, int] = field(default_factory=dict)
+    reset_at: dict[Board, datetime] = field(default_factory=dict)
     streaks: dict[UserRef, StreakState] = field(default_factory=dict)
     seasons: dict[tuple[str, str, str], Season] = field(default_factory=dict)
     reminder_times: dict[UserRef, time] = field(default_factory=dict)
@@ -181,6 +182,7 @@ class _Leaderboard:
 
     def reset(self, board: Board, by: str, at: datetime) -> None:
         self.s.epochs[board] = self.s.epochs.get(board, 0) + 1
+        self.s.reset_at[board] = at
 
 
 class _Streaks:
@@ -213,6 +215,27 @@ class _Seasons:
 
     def add(self, platform: str, workspace: str, season: Season, by: str) -> None:
         self.s.seasons[(platform, workspace, season.name)] = season
+        period = f"season:{season.name}"
+        here = {
+            k for k in self.s.boards if (k[0].platform, k[0].workspace) == (platform, workspace)
+        }
+        for key in {k for k in here if k[1] == period}:
+            del self.s.boards[key]
+        with_board = {k[0].channel for k in here if k[0].channel}
+        for a in self.s.answers:
+            if (a.who.platform, a.who.workspace) != (platform, workspace):
+                continue
+            if not season.starts <= a.day <= season.ends:
+                continue
+            channels = ["", a.channel] if a.channel in with_board else [""]
+            for board in (Board(platform, workspace, c) for c in channels):
+                reset = self.s.reset_at.get(board)
+                if reset is not None and a.at < reset:
+                    continue
+                epoch = self.s.epochs.get(board, 0)
+                row = self.s.boards.setdefault((board, period, epoch, a.who.user), [0, 0])
+                row[0] += a.points
+                row[1] += 1
 
     def list(self, platform: str, workspace: str) -> list[Season]:
         found = [s for (p, w, _), s in self.s.seasons.items() if (p, w) == (platform, workspace)]

@@ -151,6 +151,47 @@ def test_seasons_round_trip(any_db) -> None:
         assert repo.seasons.list("slack", "T1") == [autumn, winter]
 
 
+def test_a_season_defined_late_counts_the_points_already_earned_in_its_dates(any_db) -> None:
+    from bot.standings import record_standing
+
+    dm = ConversationKey("slack", "T1", "D9", "", "U2")
+    earned = [  # (key, in a channel?, question, points, days before T0)
+        (KEY, True, "q1", 10, 20),  # before the season: never counts
+        (KEY, True, "q2", 7, 5),
+        (dm, False, "q3", 4, 3),  # a DM answer: the workspace board only
+        (KEY, True, "q4", 5, 1),  # after the channel board's reset
+    ]
+    with any_db.transaction() as repo:
+        for key, in_channel, question, points, days_ago in earned:
+            at = T0 - timedelta(days=days_ago)
+            awarded = repo.answers.record(answer(key, question, points=points, at=at))
+            who = UserRef(key.platform, key.workspace, key.user)
+            record_standing(repo, who, key.channel, in_channel, at.date(), awarded, frozenset())
+            if days_ago == 5:
+                repo.leaderboard.reset(CHANNEL_BOARD, "admin", at + timedelta(hours=1))
+        season = Season("autumn", (T0 - timedelta(days=10)).date(), T0.date())
+        repo.seasons.add("slack", "T1", season, "admin")
+    period = "season:autumn"
+    with any_db.transaction() as repo:
+        assert repo.leaderboard.total(WORKSPACE, period, "U1") == 12
+        assert repo.leaderboard.total(WORKSPACE, period, "U2") == 4
+        assert [
+            (r.user, r.points, r.answers) for r in repo.leaderboard.top(CHANNEL_BOARD, period, 9)
+        ] == [("U1", 5, 1)]
+        # Redefining its dates recounts: nothing is counted twice, nothing left behind.
+        repo.seasons.add("slack", "T1", replace(season, ends=(T0 - timedelta(days=4)).date()), "a")
+        repo.seasons.add("slack", "T1", replace(season, ends=(T0 - timedelta(days=4)).date()), "a")
+    with any_db.transaction() as repo:
+        assert repo.leaderboard.total(WORKSPACE, period, "U1") == 7
+        assert repo.leaderboard.total(WORKSPACE, period, "U2") == 0
+        assert repo.leaderboard.top(CHANNEL_BOARD, period, 9) == []
+        # and later answers still add to it as they come
+        later = T0 - timedelta(days=4)
+        awarded = repo.answers.record(answer(KEY, "q5", points=2, at=later))
+        record_standing(repo, ADA, "C1", True, later.date(), awarded, frozenset())
+        assert repo.leaderboard.total(WORKSPACE, period, "U1") == 9
+
+
 def test_profiles_update_only_given_fields(any_db) -> None:
     with any_db.transaction() as repo:
         assert repo.profiles.get(ADA) is None
