@@ -28,6 +28,7 @@ def build_commands(bot: SlashCommands) -> app_commands.Group:
         app_commands.Choice(name="this month", value="month"),
         app_commands.Choice(name="all time", value="all"),
         app_commands.Choice(name="streaks", value="streaks"),
+        app_commands.Choice(name="reset: start this board afresh (Manage Server)", value="reset"),
     ]
     confirm_choices = [
         app_commands.Choice(name="confirm: delete everything now", value=FORGET_CONFIRM)
@@ -64,18 +65,30 @@ def build_commands(bot: SlashCommands) -> app_commands.Group:
         await bot.on_slash(interaction, "streak", {})
 
     @group.command(name="leaderboard", description="Top ten of this channel or server")
-    @app_commands.describe(period="Which period (default: this week)")
+    @app_commands.describe(
+        period="Which period (default: this week)", season="A season's name, instead of a period"
+    )
     @app_commands.choices(period=period_choices, scope=scope_choices)
     async def leaderboard(
         interaction: AnyInteraction,
         period: app_commands.Choice[str] | None = None,
         scope: app_commands.Choice[str] | None = None,
+        season: str | None = None,
     ) -> None:
         await bot.on_slash(
             interaction,
             "leaderboard",
-            {"period": period.value if period else None, "scope": scope.value if scope else None},
+            {
+                "period": period.value if period else None,
+                "scope": scope.value if scope else None,
+                "season": season,
+            },
         )
+
+    @group.command(name="season", description="List seasons; Manage Server can define one")
+    @app_commands.describe(setting="e.g. winter 2026-12-01 2027-02-28 — empty to list seasons")
+    async def season(interaction: AnyInteraction, setting: str | None = None) -> None:
+        await bot.on_slash(interaction, "season", {"setting": setting})
 
     @group.command(name="remind", description="An evening DM when your streak needs an answer")
     @app_commands.describe(setting="on, off, or on 20:30 (your local time)")
@@ -112,5 +125,16 @@ def build_commands(bot: SlashCommands) -> app_commands.Group:
     async def help_command(interaction: AnyInteraction) -> None:
         await bot.on_slash(interaction, "help", {})
 
-    del today, mock, streak, leaderboard, remind, schedule, my_data, forget_me, help_command
+    del (
+        today,
+        mock,
+        streak,
+        leaderboard,
+        season,
+        remind,
+        schedule,
+        my_data,
+        forget_me,
+        help_command,
+    )
     return group

@@ -16,9 +16,9 @@ from coach.bootstrap import App
 log = logging.getLogger(__name__)
 HELP_EXTRA = (
     "In Discord: `/coach today`, `/coach mock`, `/coach streak`, `/coach leaderboard`, "
-    "`/coach remind`, `/coach schedule` (Manage Server), `/coach my-data`, `/coach forget-me`, "
-    "`/coach help`. Answer the daily question in its thread; mock interviews run in DMs, where "
-    "you can also type any command."
+    "`/coach season`, `/coach remind`, `/coach schedule` (Manage Server), `/coach my-data`, "
+    "`/coach forget-me`, `/coach help`. Answer the daily question in its thread; mock "
+    "interviews run in DMs, where you can also type any command."
 )
 
 BAD_TOKEN = (

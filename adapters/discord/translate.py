@@ -24,6 +24,7 @@ SLASH_COMMANDS = (
     "mock",
     "streak",
     "leaderboard",
+    "season",
     "remind",
     "schedule",
     "my-data",
@@ -114,8 +115,10 @@ def slash_text(command: str, options: Mapping[str, str | None]) -> str:
     if command == "mock":
         args = [options.get("track"), options.get("level")]
     elif command == "leaderboard":
-        args = [options.get("period"), options.get("scope")]
-    elif command == "remind":
+        season = (options.get("season") or "").strip()
+        period = "season " + season if season else options.get("period")
+        args = [period, options.get("scope")]
+    elif command in ("remind", "season"):
         args = [options.get("setting")]
     elif command == "schedule":
         args = [options.get("settings")]

@@ -80,6 +80,7 @@ def test_full_daily_thread(drift_bank: Bank, sqlite_db: SqlDatabase, tmp_path: P
                 "mock",
                 "streak",
                 "leaderboard",
+                "season",
                 "remind",
                 "schedule",
                 "my-data",

@@ -143,3 +143,44 @@ def test_help_is_private_and_dm_commands_use_the_dm_place(
             )
 
     run(scenario())
+
+
+def test_seasons_and_board_resets_need_manage_server(
+    drift_bank: Bank, sqlite_db: SqlDatabase
+) -> None:
+    async def scenario() -> None:
+        async with running(drift_bank, sqlite_db) as r:
+            f = r.fake
+            thread_id = await post_daily(r)
+            await said(r, f.alice, thread_id, ANSWER_1)
+            winter = {"setting": "winter 2026-01-01 2026-12-31"}
+
+            def text(asked: object) -> str:
+                return "\n".join(asked.texts())  # type: ignore[attr-defined]
+
+            refused = await slash_done(r, await f.slash(f.bob, f.channel_id, "season", winter))
+            assert "Manage Server" in text(refused) or "admin" in text(refused)
+            listed = await slash_done(r, await f.slash(f.bob, f.channel_id, "season"))
+            assert "winter" not in text(listed)
+
+            made = await slash_done(r, await f.slash(f.admin, f.channel_id, "season", winter))
+            assert "winter" in text(made)
+            board = await slash_done(
+                r, await f.slash(f.bob, f.channel_id, "leaderboard", {"season": "winter"})
+            )
+            assert "Alice" in text(board)
+
+            reset = {"period": "reset"}
+            not_admin = await slash_done(
+                r, await f.slash(f.bob, f.channel_id, "leaderboard", reset)
+            )
+            assert "Alice" in text(
+                await slash_done(r, await f.slash(f.bob, f.channel_id, "leaderboard"))
+            )
+            assert "reset." not in text(not_admin)
+            done = await slash_done(r, await f.slash(f.admin, f.channel_id, "leaderboard", reset))
+            assert "reset" in text(done) and "history" in text(done)
+            after = await slash_done(r, await f.slash(f.bob, f.channel_id, "leaderboard"))
+            assert "Alice" not in text(after)
+
+    run(scenario())

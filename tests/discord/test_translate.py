@@ -171,6 +171,14 @@ def test_place_of_threads_channels_and_dms() -> None:
         ("streak", {}, "streak"),
         ("leaderboard", {"period": None}, "leaderboard"),
         ("leaderboard", {"period": "month"}, "leaderboard month"),
+        ("leaderboard", {"period": "reset", "scope": "workspace"}, "leaderboard reset workspace"),
+        ("leaderboard", {"period": "week", "season": " winter "}, "leaderboard season winter"),
+        ("season", {"setting": None}, "season"),
+        (
+            "season",
+            {"setting": "winter 2026-12-01 2027-02-28"},
+            "season winter 2026-12-01 2027-02-28",
+        ),
         ("schedule", {"settings": None}, "schedule"),
         (
             "schedule",
