@@ -55,6 +55,13 @@ async def post_daily(r: Running) -> str:
     return str(post["id"])
 
 
+async def answered_daily(r: Running) -> str:
+    """Alice answers today's question in its thread; returns the thread id."""
+    thread_id = await post_daily(r)
+    await said(r, r.fake.alice, thread_id, ANSWER_1)
+    return thread_id
+
+
 async def said(r: Running, who: dict[str, object], channel: str, text: str) -> dict[str, object]:
     msg = await r.fake.say(who, channel, text)  # type: ignore[arg-type]
     await r.bot.trace.wait(

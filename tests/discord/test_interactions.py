@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,11 +10,12 @@ from contextlib import contextmanager
 from bot.bank.loader import Bank
 from bot.ports import Repositories
 from storage.database import SqlDatabase
-from tests.discord.fake_discord import FakeDiscord
+from tests.discord.fake_discord import FakeDiscord, Interaction
 from tests.discord.harness import run, running
 from tests.discord.test_daily_thread import (
     ANSWER_1,
     POST_TIME,
+    answered_daily,
     button_done,
     post_daily,
     said,
@@ -48,16 +50,17 @@ def test_slash_commands_and_buttons_are_acknowledged_while_the_database_is_slow(
     async def scenario() -> None:
         async with running(drift_bank, db) as r:
             f = r.fake
-            thread_id = await post_daily(r)
-            await said(r, f.alice, thread_id, ANSWER_1)
+            thread_id = await answered_daily(r)
             feedback = f.bot_messages(thread_id)[-1]
             db.gate.clear()  # from now on every transaction blocks until the test says so
             try:
                 slash = await f.slash(f.alice, f.channel_id, "streak")
                 click = await f.click(f.alice, feedback, "prodml:model")
+                # Both acknowledged, and the work behind them reached the closed gate (under
+                # load it may get there a moment after the acknowledgements): still stuck.
                 await f.wait(lambda: bool(slash.callbacks and click.callbacks))
-                # Both acknowledged while the work behind them is still stuck on the database.
-                assert db.waiting.is_set() and not db.gate.is_set()
+                assert await asyncio.to_thread(db.waiting.wait, 15), "no work reached the DB"
+                assert not db.gate.is_set()
                 assert slash.followups == [] and f.bot_messages(thread_id)[-1] is feedback
                 assert slash.ack_type == 5 and click.ack_type == 6
                 assert slash.callback_at is not None and click.callback_at is not None
@@ -102,8 +105,7 @@ def test_someone_elses_button_press_is_answered_privately(
     async def scenario() -> None:
         async with running(drift_bank, sqlite_db) as r:
             f = r.fake
-            thread_id = await post_daily(r)
-            await said(r, f.alice, thread_id, ANSWER_1)
+            thread_id = await answered_daily(r)
             feedback = f.bot_messages(thread_id)[-1]
             click = await f.click(f.bob, feedback, "prodml:skip")  # bob has nothing open
             await button_done(r, click)
@@ -151,12 +153,11 @@ def test_seasons_and_board_resets_need_manage_server(
     async def scenario() -> None:
         async with running(drift_bank, sqlite_db) as r:
             f = r.fake
-            thread_id = await post_daily(r)
-            await said(r, f.alice, thread_id, ANSWER_1)
+            await answered_daily(r)
             winter = {"setting": "winter 2026-01-01 2026-12-31"}
 
-            def text(asked: object) -> str:
-                return "\n".join(asked.texts())  # type: ignore[attr-defined]
+            def text(asked: Interaction) -> str:
+                return "\n".join(asked.texts())
 
             refused = await slash_done(r, await f.slash(f.bob, f.channel_id, "season", winter))
             assert "Manage Server" in text(refused) or "admin" in text(refused)

@@ -13,8 +13,8 @@ from adapters.discord.delivery import DM_REFUSED, TOO_LARGE
 from bot.bank.loader import Bank
 from storage.database import SqlDatabase
 from tests.discord.fake_discord import FakeDiscord, Interaction
-from tests.discord.harness import Running, run, running
-from tests.discord.test_daily_thread import ANSWER_1, post_daily, said, slash_done
+from tests.discord.harness import run, running
+from tests.discord.test_daily_thread import ANSWER_1, answered_daily, said, slash_done
 
 
 def export_of(fake: FakeDiscord, message: dict[str, Any]) -> dict[str, Any]:
@@ -28,13 +28,6 @@ def export_of(fake: FakeDiscord, message: dict[str, Any]) -> dict[str, Any]:
 
 def answer_texts(document: dict[str, Any]) -> list[str]:
     return [row["text"] for row in document["answers"]]
-
-
-async def answered_daily(r: Running) -> str:
-    """Alice answers today's question in its thread; returns the thread id."""
-    thread_id = await post_daily(r)
-    await said(r, r.fake.alice, thread_id, ANSWER_1)
-    return thread_id
 
 
 def test_slash_my_data_in_a_channel_sends_the_file_to_the_dm(
