@@ -208,6 +208,7 @@ class StreakRow(SQLModel, table=True):
     __tablename__ = "user_streak"
     __table_args__ = (
         Index("ix_user_streak_rank", "platform", "workspace", "last_day", "current"),
+        Index("ix_user_streak_current", "platform", "workspace", "current"),
     )
 
     platform: str = Field(primary_key=True, max_length=16)

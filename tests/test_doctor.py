@@ -115,7 +115,7 @@ def test_a_fresh_machine_needs_only_a_migration(env: pytest.MonkeyPatch, tmp_pat
 def test_a_migrated_console_setup_passes(migrated: str) -> None:
     code, output = check_doctor()
     assert code == 0, output
-    assert "revision 0005" in line(output, "database")
+    assert "revision 0006" in line(output, "database")
     assert "FAIL" not in output and "1 question in " in line(output, "content")
 
 
