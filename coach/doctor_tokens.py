@@ -82,7 +82,8 @@ def describe(value: str) -> str:
     """A phrase about a secret, safe to print: 'starts with xoxp-: that is a user token'."""
     found = _slack_prefix(value)
     if found is not None:
-        return f"starts with {found[0]}: that is a {found[1]}"
+        article = "an" if found[1].startswith("app") else "a"  # not "an user token"
+        return f"starts with {found[0]}: that is {article} {found[1]}"
     return f"is {token_kind(value)}"
 
 

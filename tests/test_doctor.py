@@ -362,3 +362,10 @@ def test_broken_content_names_file_and_problem(small_bank: Path, migrated: str) 
     content = line(output, "content")
     assert code == 1 and content.startswith("FAIL") and "coach content validate" in content
     assert "drift.yaml" in output
+
+
+def test_a_token_of_the_wrong_kind_is_named_in_plain_words() -> None:
+    from coach.doctor_tokens import describe
+
+    assert describe("xapp-1-A-2-secret") == "starts with xapp-: that is an app-level token"
+    assert describe("xoxp-1-2-secret").startswith("starts with xoxp-: that is a ")
