@@ -27,6 +27,7 @@ from storage.database import SqlDatabase
 log = logging.getLogger(__name__)
 Serve = Callable[[App, asyncio.Event], Awaitable[None]]
 HEALTH_HOST = "0.0.0.0"  # reachable from outside a container
+CHECKPOINT_SECONDS = 2.0  # SQLite WAL checkpoints, off the reply path
 
 
 def _module(platform: str) -> ModuleType:
@@ -56,7 +57,22 @@ async def start_health(
         ) from None
 
 
-async def serve_platforms(app: App, platforms: list[str]) -> None:
+async def checkpoint_loop(
+    database: SqlDatabase, stop: asyncio.Event, every: float = CHECKPOINT_SECONDS
+) -> None:
+    """Checkpoint SQLite's WAL every few seconds in a worker thread until `stop` is set."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+        try:
+            await asyncio.to_thread(database.checkpoint)
+        except Exception:  # a busy or vanished file: the next round tries again
+            log.warning("WAL checkpoint failed; retrying in %.0f s", every, exc_info=True)
+
+
+async def serve_platforms(
+    app: App, platforms: list[str], database: SqlDatabase | None = None
+) -> None:
     """Run every chosen platform until SIGINT/SIGTERM or one of them stops."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -64,9 +80,14 @@ async def serve_platforms(app: App, platforms: list[str]) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     health = await start_health(app, platforms)
+    checkpoints = asyncio.create_task(checkpoint_loop(database, stop)) if database else None
     try:
         await asyncio.gather(*(_server(p)(app, stop) for p in platforms))
     finally:
+        if checkpoints is not None:
+            checkpoints.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await checkpoints
         if health is not None:
             await health.cleanup()
 
@@ -77,7 +98,8 @@ def run_command(settings: Settings, bank: Bank, force_console: bool) -> int:
     if status:
         return status
     platforms = ["console"] if force_console else settings.chosen_platforms()
-    database = SqlDatabase(settings.database_url)
+    # A long-running bot checkpoints SQLite's WAL in the background (see checkpoint_loop).
+    database = SqlDatabase(settings.database_url, background_checkpoints=platforms != ["console"])
     try:
         if platforms == ["console"]:
             app = build_app(settings, bank, database, help_extra={"console": HELP_EXTRA})
@@ -90,7 +112,7 @@ def run_command(settings: Settings, bank: Bank, force_console: bool) -> int:
         app = build_app(settings, bank, database, help_extra=extras)
         app.scorer.warm()  # ~1 s now, so the first answer to each step is as fast as the rest
         log.info("starting %s", ", ".join(platforms))
-        asyncio.run(serve_platforms(app, platforms))
+        asyncio.run(serve_platforms(app, platforms, database))
         return 0
     except PlatformStartupError as exc:
         print(f"Could not start: {exc}", file=sys.stderr)

@@ -44,7 +44,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, background_checkpoints: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -53,6 +53,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        if background_checkpoints:
+            # No checkpoint (and its fsync) inside a commit: SqlDatabase.checkpoint() runs
+            # them off the reply path. The WAL is still checkpointed when the last
+            # connection closes.
+            cursor.execute("PRAGMA wal_autocheckpoint = 0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -60,8 +65,11 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for this URL; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+def make_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
+    """An engine for this URL; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
+
+    With `background_checkpoints`, SQLite leaves WAL checkpoints to whoever calls
+    `SqlDatabase.checkpoint()` (a long-running bot, every few seconds)."""
     url = normalise_url(url)
     if is_sqlite(url):
         path = sqlite_path(url)
@@ -74,7 +82,7 @@ def make_engine(url: str) -> Engine:
             engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
             )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, background_checkpoints)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
@@ -91,9 +99,14 @@ def describe_error(exc: BaseException) -> str:
 class SqlDatabase:
     """The Database port over SQLAlchemy; every transaction is one unit of work."""
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    def __init__(
+        self, url: str, engine: Engine | None = None, *, background_checkpoints: bool = False
+    ) -> None:
         self.url = normalise_url(url)
-        self.engine = engine or make_engine(self.url)
+        self.engine = engine or make_engine(
+            self.url, background_checkpoints=background_checkpoints
+        )
+        self.checkpoints = is_sqlite(self.url) and sqlite_path(self.url) is not None
 
     @contextmanager
     def transaction(self) -> Iterator[SqlRepositories]:
@@ -121,6 +134,21 @@ class SqlDatabase:
                 connection.close()
         except Exception as exc:  # any driver error means "not answering"
             raise StorageUnavailable(describe_error(exc)) from exc
+
+    def checkpoint(self) -> int:
+        """Copy SQLite's write-ahead log into the database file without waiting for readers or
+        writers (PASSIVE); returns the frames still waiting. A no-op (0) on PostgreSQL."""
+        if not self.checkpoints:
+            return 0
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            row = cursor.fetchone()  # (busy, frames in the WAL, frames copied)
+            cursor.close()
+        finally:
+            connection.close()
+        return max(0, int(row[1]) - int(row[2])) if row else 0
 
     def dispose(self) -> None:
         """Close pooled connections."""
