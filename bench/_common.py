@@ -61,3 +61,12 @@ def pg_schema(name: str) -> str:
         conn.execute(text(f'CREATE SCHEMA "{name}"'))
     engine.dispose()
     return f"{PG_URL}?options=-csearch_path%3D{name}"
+
+
+def fresh_url(backend: str, name: str, folder: str) -> str:
+    """An empty database for a bench run: an SQLite file in `folder`, or a PostgreSQL schema."""
+    return (
+        f"sqlite:///{Path(folder) / name}.db"
+        if backend == "sqlite"
+        else pg_schema(f"bench_{name}")
+    )

@@ -21,11 +21,10 @@ import time
 from collections import Counter, deque
 from datetime import UTC, datetime
 from datetime import time as clock_time
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from _common import ROOT, pg_schema
+from _common import ROOT, fresh_url
 from aiohttp import web
 from sqlalchemy import text
 
@@ -194,11 +193,7 @@ def main() -> None:
     for backend in args.backend:
         print(f"{backend}:")
         with tempfile.TemporaryDirectory() as tmp:
-            url = (
-                f"sqlite:///{Path(tmp) / 'fanout.db'}"
-                if backend == "sqlite"
-                else pg_schema("bench_fanout")
-            )
+            url = fresh_url(backend, "fanout", tmp)
             asyncio.run(run(url, args.channels, args.workspace_rate))
 
 

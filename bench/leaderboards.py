@@ -17,9 +17,8 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-from _common import ROOT, percentile, pg_schema
+from _common import ROOT, fresh_url, percentile
 
 from bot.bank.loader import load_bank
 from bot.channels import ChannelSettings
@@ -208,11 +207,7 @@ def main() -> None:
     for backend in args.backend:
         print(f"{backend}:")
         with tempfile.TemporaryDirectory() as tmp:
-            url = (
-                f"sqlite:///{Path(tmp) / 'boards.db'}"
-                if backend == "sqlite"
-                else pg_schema("bench_boards")
-            )
+            url = fresh_url(backend, "boards", tmp)
             bench(url, args.users, args.answers, args.runs)
 
 

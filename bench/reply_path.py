@@ -18,9 +18,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from _common import ROOT, percentile, pg_schema
+from _common import ROOT, fresh_url, percentile
 
 from bot.bank.loader import load_bank
 from bot.channels import ChannelSettings
@@ -259,13 +258,7 @@ def main() -> None:
     args = parser.parse_args()
     for backend in args.backend:
         with tempfile.TemporaryDirectory() as tmp:
-            if backend == "sqlite":
-                urls = (
-                    f"sqlite:///{Path(tmp) / 'coach.db'}",
-                    f"sqlite:///{Path(tmp) / 'bare.db'}",
-                )
-            else:
-                urls = (pg_schema("bench_coach"), pg_schema("bench_bare"))
+            urls = (fresh_url(backend, "coach", tmp), fresh_url(backend, "bare", tmp))
             print(f"{backend}: {args.replies} replies")
             coach = coach_run(urls[0], args.replies)
             bare = bare_run(urls[1], args.replies)

@@ -49,7 +49,7 @@ def handle_command(turn: Turn, command: Command, bank: Bank, help_extra: str) ->
         return info.help_reply(bank, help_extra)
     if name == "streak":
         rest = repo.channels.get(turn.channel).rest_days
-        return info.streak_reply(repo, turn.who, bank, turn.timezone, turn.now, rest)
+        return info.streak_reply(repo, turn.who, turn.timezone, turn.now, rest)
     if name == "history":
         limit = min(int(command.args[0]), 50) if command.args else 10
         return info.history_reply(repo, turn.who, bank, limit, turn.timezone)

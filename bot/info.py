@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.bank.loader import Bank
 from bot.messages import Reply, ReplyKind
@@ -68,27 +68,30 @@ def user_summary(
         ((topic, int(sum(s) / len(s) + 0.5)) for topic, s in by_topic.items()),
         key=lambda ts: (ts[1], ts[0]),
     )
+    week, total = _points(repo, who, today)
+    return UserSummary(streak, week, total, tuple(recent[:5]), tuple(averages[:3]))
+
+
+def _points(repo: Repositories, who: UserRef, today: date) -> tuple[int, int]:
+    """The user's workspace points this week and in total."""
     board = Board(who.platform, who.workspace)
-    return UserSummary(
-        streak,
+    return (
         repo.leaderboard.total(board, week_period(today), who.user),
         repo.leaderboard.total(board, ALL_TIME, who.user),
-        tuple(recent[:5]),
-        tuple(averages[:3]),
     )
 
 
 def streak_reply(
     repo: Repositories,
     who: UserRef,
-    bank: Bank,
     tz_name: str,
     now: datetime,
     rest_days: frozenset[int] = frozenset(),
 ) -> Reply:
     """The user's current and best streak, and points this week and in total."""
-    summary = user_summary(repo, who, bank, tz_name, now, rest_days)
-    streak, week, total = summary.streak, summary.points_week, summary.points_total
+    today = local_day(now, zone(tz_name))
+    streak = streak_at(repo.streaks.get(who), today, rest_days)
+    week, total = _points(repo, who, today)
     return Reply(streak_text(streak, week, total), ReplyKind.INFO, private=True)
 
 

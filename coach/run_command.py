@@ -80,7 +80,11 @@ async def serve_platforms(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     health = await start_health(app, platforms)
-    checkpoints = asyncio.create_task(checkpoint_loop(database, stop)) if database else None
+    checkpoints = (
+        asyncio.create_task(checkpoint_loop(database, stop))
+        if database is not None and database.checkpoints
+        else None
+    )
     try:
         await asyncio.gather(*(_server(p)(app, stop) for p in platforms))
     finally:

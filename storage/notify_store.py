@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from bot.messages import Place
 from bot.ports import UserRef
-from storage.sql import insert_ignore, now_utc
+from storage.sql import insert_ignore, now_utc, profile_row
 from storage.tables import AnswerRow, DigestPost, ReminderSent, UserProfile
 
 
@@ -31,15 +31,7 @@ class SqlReminders:
 
     def set(self, who: UserRef, at: time | None) -> None:
         """On at a time, or off."""
-        row = self.session.get(UserProfile, (who.platform, who.workspace, who.user))
-        if row is None:
-            row = UserProfile(
-                platform=who.platform,
-                workspace=who.workspace,
-                user_id=who.user,
-                display_name=who.user,
-                updated_at=now_utc(),
-            )
+        row = profile_row(self.session, who)
         row.reminder_time = f"{at:%H:%M}" if at else None
         row.updated_at = now_utc()
         self.session.add(row)

@@ -11,7 +11,7 @@ from bot.messages import Place
 from bot.ports import Profile, UserRef
 from bot.selection import choose_next
 from bot.session.state import Conversation, ConversationKey
-from storage.sql import insert_ignore, now_utc
+from storage.sql import insert_ignore, now_utc, profile_row
 from storage.statements import (
     CONVERSATION_STATE,
     DAILY_CHOOSE,
@@ -24,7 +24,7 @@ from storage.statements import (
     run,
     upsert,
 )
-from storage.tables import ConversationRow, DailyPost, ProcessedEvent, UserProfile
+from storage.tables import ConversationRow, DailyPost, ProcessedEvent
 
 
 class SqlConversations:
@@ -77,24 +77,12 @@ class SqlProfiles:
             current = self.get(who)
             if current is not None and current.display_name == display_name[:128]:
                 return
-        row = self.session.get(UserProfile, (who.platform, who.workspace, who.user))
-        if row is None:
-            row = UserProfile(
-                platform=who.platform,
-                workspace=who.workspace,
-                user_id=who.user,
-                display_name=(display_name or who.user)[:128],
-                timezone=timezone,
-                updated_at=now_utc(),
-            )
-        else:
-            if display_name is not None and display_name == row.display_name and timezone is None:
-                return
-            if display_name is not None:
-                row.display_name = display_name[:128]
-            if timezone is not None:
-                row.timezone = timezone
-            row.updated_at = now_utc()
+        row = profile_row(self.session, who)
+        if display_name is not None:
+            row.display_name = display_name[:128]
+        if timezone is not None:
+            row.timezone = timezone
+        row.updated_at = now_utc()
         self.session.add(row)
 
 
