@@ -256,7 +256,7 @@ def test_a_negation_inside_a_red_flag_pattern_denies_it(scorer: Scorer) -> None:
 )
 def test_a_condition_or_a_new_clause_ends_the_negation(said: str, word: str, denied: bool) -> None:
     tokens = tokenize(normalize(said))
-    negation = scope(normalize(said), tokens)
+    negation = scope(normalize(said), [t.raw for t in tokens], [t.stem for t in tokens])
     at = next(i for i, t in enumerate(tokens) if t.raw == word)
     assert negation.negated(at, at + 1, len(tokens)) is denied
 

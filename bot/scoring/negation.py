@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
 
-from bot.scoring.text import Token, stem
+from bot.scoring.text import stem, token_spans
 
 PRE_WINDOW = 5
 POST_WINDOW = 4
@@ -80,14 +80,22 @@ _PSEUDO = _stems(
     "nothing but",
     "not until",
 )
-_CUE_INDEX: dict[str, list[tuple[tuple[str, ...], Cue]]] = {}
+# Cues and pseudo-negations of two or more words are filed under their first two stems;
+# one-word cues under their stem. Longer phrases are tried first.
+_CUE_PAIRS: dict[tuple[str, str], list[tuple[tuple[str, ...], Cue]]] = {}
+_CUE_WORDS: dict[str, Cue] = {}
 for _phrase, _kind in _CUES:
-    _CUE_INDEX.setdefault(_phrase[0], []).append((_phrase, _kind))
-_PSEUDO_INDEX: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in _PSEUDO:
-    _PSEUDO_INDEX.setdefault(_phrase[0], []).append(_phrase)
-for _bucket in _CUE_INDEX.values():
+    if len(_phrase) == 1:
+        _CUE_WORDS.setdefault(_phrase[0], _kind)
+    else:
+        _CUE_PAIRS.setdefault((_phrase[0], _phrase[1]), []).append((_phrase, _kind))
+for _bucket in _CUE_PAIRS.values():
     _bucket.sort(key=lambda item: -len(item[0]))
+_PSEUDO_PAIRS: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+for _phrase in _PSEUDO:
+    _PSEUDO_PAIRS.setdefault((_phrase[0], _phrase[1]), []).append(_phrase)
+_CUE_FIRST = frozenset(_CUE_WORDS) | frozenset(a for a, _ in _CUE_PAIRS)
+_ANY_FIRST = _CUE_FIRST | frozenset(a for a, _ in _PSEUDO_PAIRS)
 _TERMINATORS = frozenset(
     stem(w)
     for w in [
@@ -164,9 +172,9 @@ class NegationScope:
 
     def negated(self, start: int, end: int, length: int) -> bool:
         """True when the concept at tokens [start, end) is denied by its clause."""
-        c_start, c_end = self.clause(start, length)
         if not self.cues:
             return False
+        c_start, c_end = self.clause(start, length)
         count, seen_negation, nearest_end = 0, False, -1
         for cue in self.cues:
             if cue.start < c_start or cue.end > start or cue.kind is Cue.POST:
@@ -190,52 +198,73 @@ def _match_at(stems: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
     return tuple(stems[i : i + len(phrase)]) == phrase
 
 
-def _boundaries(sentence: str, tokens: Sequence[Token]) -> tuple[int, ...]:
-    stems = [t.stem for t in tokens]
+def _boundaries(
+    sentence: str, raws: Sequence[str], stems: Sequence[str], spans: Sequence[tuple[int, int]]
+) -> tuple[int, ...]:
     found = []
-    for i, tok in enumerate(tokens):
-        if i == 0:
-            continue
-        gap = sentence[tokens[i - 1].end : tok.start]
+    for i in range(1, len(stems)):
+        stem_i, raw_i = stems[i], raws[i]
+        gap = sentence[spans[i - 1][1] : spans[i][0]]
         punctuated = gap != " " and bool(gap)
         if (
-            (tok.stem in _TERMINATORS and not _match_at(stems, i, ("instead", "of")))
+            (stem_i in _TERMINATORS and not _match_at(stems, i, ("instead", "of")))
             or (punctuated and (_CLAUSE_PUNCTUATION.search(gap) is not None or " - " in gap))
             or (punctuated and "," in gap and not _CLAUSE_STARTERS.isdisjoint(stems[i : i + 3]))
             or (
                 punctuated
                 and "," in gap
-                and (tok.raw.endswith("ing") or tok.stem in _CLAUSE_CONJUNCTIONS)
+                and (raw_i.endswith("ing") or stem_i in _CLAUSE_CONJUNCTIONS)
             )
             or (
-                tok.stem in {"and", "or"}
-                and i + 1 < len(tokens)
+                stem_i in {"and", "or"}
+                and i + 1 < len(stems)
                 and (
-                    tokens[i + 1].raw not in _DETERMINERS
-                    or (i + 2 < len(tokens) and tokens[i + 2].raw in _PRONOUNS)  # "and that we"
+                    raws[i + 1] not in _DETERMINERS
+                    or (i + 2 < len(stems) and raws[i + 2] in _PRONOUNS)  # "and that we"
                 )
             )
-            or tok.stem in _CONDITIONS
+            or stem_i in _CONDITIONS
         ):
             found.append(i)
     return tuple(found)
 
 
-def scope(sentence: str, tokens: Sequence[Token]) -> NegationScope:
-    """Find the clause boundaries and negation cues of a tokenised sentence."""
-    stems = [t.stem for t in tokens]
+NO_NEGATION = NegationScope((), ())
+
+
+def _cue_at(stems: Sequence[str], i: int, blocked: set[int]) -> CueSpan | None:
+    """The longest cue starting at token i that no pseudo-negation covers."""
+    if i + 1 < len(stems):
+        for phrase, kind in _CUE_PAIRS.get((stems[i], stems[i + 1]), ()):
+            size = len(phrase)
+            if _match_at(stems, i, phrase) and blocked.isdisjoint(range(i, i + size)):
+                return CueSpan(i, i + size, kind)
+    word = _CUE_WORDS.get(stems[i])
+    if word is not None and i not in blocked:
+        return CueSpan(i, i + 1, word)
+    return None
+
+
+def scope(sentence: str, raws: Sequence[str], stems: Sequence[str]) -> NegationScope:
+    """Find the negation cues of a sentence (its tokens' surface forms and stems) and clauses."""
+    if _CUE_FIRST.isdisjoint(stems):
+        return NO_NEGATION  # most sentences: no cue word at all, so no clause split needed
+    positions = [i for i, s in enumerate(stems) if s in _ANY_FIRST]
     blocked: set[int] = set()
-    for i, s in enumerate(stems):
-        for phrase in _PSEUDO_INDEX.get(s, ()):
-            if _match_at(stems, i, phrase):
-                blocked.update(range(i, i + len(phrase)))
+    for i in positions:
+        if i + 1 < len(stems):
+            for phrase in _PSEUDO_PAIRS.get((stems[i], stems[i + 1]), ()):
+                if _match_at(stems, i, phrase):
+                    blocked.update(range(i, i + len(phrase)))
     cues: list[CueSpan] = []
-    i = 0
-    while i < len(stems):
-        for phrase, kind in _CUE_INDEX.get(stems[i], ()):
-            if _match_at(stems, i, phrase) and not blocked.intersection(range(i, i + len(phrase))):
-                cues.append(CueSpan(i, i + len(phrase), kind))
-                i += len(phrase) - 1
-                break
-        i += 1
-    return NegationScope(_boundaries(sentence, tokens), tuple(cues))
+    after = 0  # a cue's own words are not looked at again ("no need" is one cue)
+    for i in positions:
+        if i >= after:
+            cue = _cue_at(stems, i, blocked)
+            if cue is not None:
+                cues.append(cue)
+                after = cue.end
+    if all(cue.kind is Cue.FLIP for cue in cues):
+        return NO_NEGATION  # "until", "before" only act after a negation, and there is none
+    spans = token_spans(sentence)
+    return NegationScope(_boundaries(sentence, raws, stems, spans), tuple(cues))

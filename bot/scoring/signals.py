@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from bot.scoring.lexicon import Hit, Sentence
+from bot.scoring.sentence import Hit, Sentence
 from bot.scoring.text import stem
 from bot.scoring.words import FUNCTION_WORDS, STOPWORDS, VAGUE_PHRASES, VAGUE_WORDS
 
@@ -95,10 +95,25 @@ def _counts_things(following: list[str]) -> bool:
     return False
 
 
+def _candidate(tok: str) -> bool:
+    """Cheap pre-check: could this token be a number, a decimal or a p99/sev1 at all?"""
+    first = tok[0]
+    return (
+        first.isdigit()
+        or tok in _NUMBER_WORDS
+        or (first in "ps" and len(tok) > 1 and (tok[1].isdigit() or tok.startswith("sev")))
+    )
+
+
+_DIGIT = re.compile(r"\d")
+
+
 def has_specific_token(sentence: Sentence) -> bool:
     """True when the sentence carries a concrete number, threshold or percentile."""
-    raws = [t.raw for t in sentence.tokens]
-    return any(is_specific_token(raws, i) for i in range(len(raws)))
+    raws = sentence.raws
+    if _DIGIT.search(sentence.pattern_text) is None and _NUMBER_WORDS.isdisjoint(raws):
+        return False  # every specific token holds a digit or is a number word
+    return any(is_specific_token(raws, i) for i, tok in enumerate(raws) if _candidate(tok))
 
 
 def _units(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -133,10 +148,10 @@ def is_stuffed(sentence: Sentence, numeric: bool, concepts: frozenset[str]) -> b
     hits = [h for h in sentence.hits if h.concept in concepts]  # negated terms list too
     if not hits:
         return False
-    n = len(sentence.tokens)
+    n = len(sentence.raws)
     units = _units([(h.start, h.end) for h in hits])
     covered = sum(end - start for start, end in units) / n
-    if _max_repeats(sentence, hits) >= 3 and covered >= 0.4:
+    if covered >= 0.4 and _max_repeats(sentence, hits) >= 3:
         return True
     function = sum(1 for c in sentence.canon if c in FUNCTION_WORDS) / n
     if numeric:
@@ -165,7 +180,7 @@ def is_list_like(sentence: Sentence, concepts: frozenset[str]) -> bool:
 def _bare(sentence: Sentence, idx: list[int], concepts: frozenset[str]) -> bool:
     """True when every content word of these tokens is part of a named concept, with no number."""
     covered = {i for h in sentence.hits if h.concept in concepts for i in range(h.start, h.end)}
-    raws = [t.raw for t in sentence.tokens]
+    raws = sentence.raws
     content = [i for i in idx if sentence.canon[i] not in STOPWORDS]
     return (
         bool(content)
@@ -176,9 +191,7 @@ def _bare(sentence: Sentence, idx: list[int], concepts: frozenset[str]) -> bool:
 
 def is_bare(sentence: Sentence, concepts: frozenset[str]) -> bool:
     """A short line that only names concepts ("- canary"), e.g. one item of a keyword list."""
-    return len(sentence.tokens) <= 5 and _bare(
-        sentence, list(range(len(sentence.tokens))), concepts
-    )
+    return len(sentence.raws) <= 5 and _bare(sentence, list(range(len(sentence.raws))), concepts)
 
 
 _META = re.compile(
@@ -193,14 +206,26 @@ _META = re.compile(
 )
 
 
+# Every alternative of _META needs one of these words, or a "/" for "90/100".
+_META_WORDS = frozenset(
+    "ignore disregard forget give award assign output grant set mark score grade rating points "
+    "criteria level feedback system assistant user".split()
+)
+
+
 def is_meta(sentence: Sentence) -> bool:
     """True for text addressed to the grader ("ignore the rubric", "SCORE: 100", JSON)."""
+    if _META_WORDS.isdisjoint(sentence.raws) and "/" not in sentence.text:
+        return False
     return _META.search(sentence.text) is not None
 
 
-def is_vague(sentence: Sentence) -> bool:
-    """True when buzzwords stand in for specifics ("robust data validation, seamlessly")."""
-    if has_specific_token(sentence):
+def is_vague(sentence: Sentence, numeric: bool) -> bool:
+    """True when buzzwords stand in for specifics ("robust data validation, seamlessly").
+
+    `numeric` is has_specific_token(sentence), which the caller has already worked out.
+    """
+    if numeric:
         return False
     lowered = sentence.pattern_text
     count = sum(1 for c in sentence.canon if c in VAGUE_WORDS)

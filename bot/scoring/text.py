@@ -18,14 +18,18 @@ _CHAT_MARKUP: list[tuple[str, re.Pattern[str], str]] = [
     ("<", re.compile(r"<!(here|channel|everyone)[^>]*>"), r"@\1"),
     ("<", re.compile(r"<@[!&]?[A-Z0-9]+>|<#[A-Z0-9]+>"), " "),  # bare Slack/Discord mentions
     ("<", re.compile(r"<a?:\w+:\d+>"), " "),  # Discord custom emoji
-    (":", re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)"), " "),  # :emoji_shortcodes:
+    (":", re.compile(r":(?<!\w:)[a-z0-9_+-]+:(?!\w)"), " "),  # :emoji_shortcodes:
     ("```", re.compile(r"```[a-zA-Z0-9_+-]*\n?|```"), "\n"),  # code fences
     ("/", re.compile(r"\bw/o\b", re.I), "without"),
     (">#", re.compile(r"^[ \t]*(?:>+|#{1,6})[ \t]?", re.M), ""),  # quotes and headings
     ("-*+•◦▪‣·.)", re.compile(r"^[ \t]*(?:[-*+•◦▪‣·]|\d{1,2}[.)])[ \t]+", re.M), "\n"),  # bullets
     (
         "*_~`",
-        re.compile(r"(?<![\w*_~`])[*_~`]+(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]+(?![\w*_~`])"),
+        # A run of markers opening a word, or closing one. Each branch checks the character
+        # before the run after matching its first marker, so the scan can skip to markers.
+        re.compile(
+            r"[*_~`](?:(?<![\w*_~`].)[*_~`]*(?=[^\s*_~`])|(?<=[^\s*_~`].)[*_~`]*(?![\w*_~`]))"
+        ),
         "",
     ),
 ]
@@ -39,7 +43,7 @@ _TYPOGRAPHY = str.maketrans(
     }
 )  # fmt: skip
 _ARROW = re.compile(r"\s(?:->|=>|-->)\s")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _DROP_CATEGORIES = {"So", "Sk", "Cs", "Co", "Cn", "Cf", "Mn", "Me"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 # Abbreviations whose dots are not sentence ends: "2 a.m. is", "e.g. 1500", "vs. last week".
@@ -49,6 +53,11 @@ _ABBREVIATIONS = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|(?<=;)|\n+")
 _TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*%?|[<>≤≥=$€£]")
+# The same tokens plus the punctuation that splits a sentence into segments, in order.
+WORD_OR_BREAK = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*%?|[<>≤≥=$€£]|[,;:()]")
+# The same for lower-case ASCII text, where the engine can skip ahead by character class.
+ASCII_WORD_OR_BREAK = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*%?|[<>=$]|[,;:()]")
+BREAKS = frozenset(",;:()")
 
 _CONTRACTIONS = {
     "won't": ("will", "not"), "can't": ("can", "not"), "shan't": ("shall", "not"),
@@ -88,7 +97,8 @@ def _strip_symbols(text: str) -> str:
     return _NON_ASCII.sub(_drop_symbol, text)  # only non-ASCII characters need a look-up
 
 
-def _lower_same_length(text: str) -> str:
+def lower_same_length(text: str) -> str:
+    """Lower-case, keeping every character's position (so spans still point at the original)."""
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
@@ -103,16 +113,20 @@ def _triggered(trigger: str, text: str) -> bool:
 
 def normalize(text: str) -> str:
     """Normalise chat text: NFKC, markup and emoji removed, whitespace collapsed, case kept."""
-    text = unicodedata.normalize("NFKC", text[:MAX_SCORED_CHARS]).translate(_TYPOGRAPHY)
-    text = _THOUSANDS.sub("", _ARROW.sub("; ", text))
+    text = text[:MAX_SCORED_CHARS]
+    if not text.isascii():  # ASCII is already NFKC, and the typography table maps none of it
+        text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    if ">" in text:
+        text = _ARROW.sub("; ", text)
+    text = _THOUSANDS.sub("", text)
     for trigger, pattern, replacement in _CHAT_MARKUP:
         if _triggered(trigger, text):
             text = pattern.sub(replacement, text)
     lowered = text.lower()
     if any(hint in lowered for hint in _ABBREVIATION_HINTS):
         text = _ABBREVIATIONS.sub(_abbreviation, text)
-    text = _strip_symbols(text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", _strip_symbols(text))
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -167,7 +181,8 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _parts(raw: str) -> tuple[tuple[str, str], ...]:
+def word_parts(raw: str) -> tuple[tuple[str, str], ...]:
+    """One lower-case word's tokens and stems, contractions expanded ("don't" → do, not)."""
     return tuple((part, stem(part)) for part in _expand(raw) if part)
 
 
@@ -185,11 +200,19 @@ def _expand(raw: str) -> tuple[str, ...]:
 def tokenize(sentence: str) -> list[Token]:
     """Lower-case word tokens with contractions expanded and stems attached."""
     tokens: list[Token] = []
-    for match in _TOKEN.finditer(_lower_same_length(sentence)):
+    for match in _TOKEN.finditer(lower_same_length(sentence)):
         start, end = match.span()
-        for part, part_stem in _parts(match.group()):
+        for part, part_stem in word_parts(match.group()):
             tokens.append(Token(part, part_stem, start, end))
     return tokens
+
+
+def token_spans(sentence: str) -> list[tuple[int, int]]:
+    """Character span of each token of tokenize(sentence), without building the tokens."""
+    spans: list[tuple[int, int]] = []
+    for match in _TOKEN.finditer(lower_same_length(sentence)):
+        spans.extend([match.span()] * len(word_parts(match.group())))
+    return spans
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
