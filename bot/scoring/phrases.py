@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from copy import copy
 from dataclasses import dataclass
 from itertools import pairwise
@@ -111,20 +111,25 @@ class PhraseIndex:
             for name, m in self.matchers.items()
             if m.patterns
         }
-        self._anchors = frozenset(self._phrases)
-        self._singles = _single_word_anchors(self._phrases)
+        self._file(self._phrases)
+
+    def _file(self, phrases: dict[str, list[_Phrase]]) -> None:
+        """Keep these phrase buckets, with the anchor sets the matchers look them up by."""
+        self._phrases = phrases
+        self._anchors = frozenset(phrases)
+        self._singles = _single_word_anchors(phrases)
 
     def subset(self, names: frozenset[str]) -> PhraseIndex:
         """The same index keeping only these concepts (shares the compiled phrases)."""
         kept = copy(self)
         kept.matchers = {n: m for n, m in self.matchers.items() if n in names}
-        kept._phrases = {}
-        for anchor, bucket in self._phrases.items():
-            entries = [p for p in bucket if p.name in names]
-            if entries:
-                kept._phrases[anchor] = entries
-        kept._anchors = frozenset(kept._phrases)
-        kept._singles = _single_word_anchors(kept._phrases)
+        kept._file(
+            {
+                anchor: [p for p in bucket if p.name in names]
+                for anchor, bucket in self._phrases.items()
+                if any(p.name in names for p in bucket)
+            }
+        )
         kept._patterns = {n: p for n, p in self._patterns.items() if n in names}
         kept._pattern_words = {n: w for n, w in self._pattern_words.items() if n in names}
         return kept
@@ -141,10 +146,9 @@ class PhraseIndex:
         )
         return new_hit(Hit, (name, sentence.index, start, end, negated))
 
-    def _matches(self, sentence: Sentence) -> dict[tuple[str, int], int]:
-        """(concept, start) -> end of the longest phrase match, whatever the order."""
+    def _each_match(self, sentence: Sentence) -> Iterator[tuple[str, int, int]]:
+        """(concept, start, end) of every phrase match, in no particular order."""
         present, starts = sentence.present, sentence.starts
-        found: dict[tuple[str, int], int] = {}
         for stem in present & self._anchors:
             for phrase in self._phrases[stem]:
                 if not phrase.words <= present:
@@ -155,13 +159,15 @@ class PhraseIndex:
                         if len(phrase.stems) > 1
                         else i + 1
                     )
-                    if end > found.get((phrase.name, i), 0):
-                        found[(phrase.name, i)] = end
-        return found
+                    if end > 0:
+                        yield phrase.name, i, end
 
     def phrase_hits(self, sentence: Sentence) -> list[Hit]:
         """Every phrase of this index found in the sentence (longest match per start)."""
-        found = self._matches(sentence)
+        found: dict[tuple[str, int], int] = {}
+        for name, i, end in self._each_match(sentence):
+            if end > found.get((name, i), 0):
+                found[(name, i)] = end  # longest match wins, whatever the order
         ordered = sorted(found.items(), key=lambda item: (item[0][1], item[0][0]))
         return [self._hit(sentence, name, i, end) for (name, i), end in ordered]
 
@@ -169,20 +175,9 @@ class PhraseIndex:
         """True when any concept of this index is affirmed in the sentence (phrases only)."""
         if sentence.scope.cues:
             return any(not h.negated for h in self.phrase_hits(sentence))
-        present, starts = sentence.present, sentence.starts
-        if not present.isdisjoint(self._singles):
+        if not sentence.present.isdisjoint(self._singles):
             return True  # a one-word phrase is there, and nothing can be negated
-        for stem in present & self._anchors:  # the first match settles it
-            for phrase in self._phrases[stem]:
-                if phrase.words <= present and (
-                    len(phrase.stems) == 1
-                    or any(
-                        _match_phrase(sentence, i, phrase.stems, phrase.gap) > 0
-                        for i in starts[phrase.stems[0]]
-                    )
-                ):
-                    return True
-        return False
+        return next(self._each_match(sentence), None) is not None  # the first match settles it
 
     def _denied_inside(self, sentence: Sentence, name: str, start: int, end: int) -> bool:
         """A negation the pattern's own gap swallowed ("launch it, but not for all 12")."""

@@ -72,8 +72,14 @@ _PRECEDERS = frozenset(
 def is_specific_token(tokens: list[str], i: int) -> bool:
     """True when the token at i is a number with a unit or comparator, a decimal or a p99."""
     tok = tokens[i]
-    if not (tok[0].isdigit() or tok[0] in "ps." or tok in _NUMBER_WORDS):
-        return False
+    first = tok[0]
+    if not (
+        first.isdigit()
+        or first == "."
+        or tok in _NUMBER_WORDS
+        or (first in "ps" and len(tok) > 1 and (tok[1].isdigit() or tok.startswith("sev")))
+    ):
+        return False  # not a number, a decimal, a number word, a p99 or a sev1
     if _NUMBER_WITH_UNIT.match(tok) or _DECIMAL.match(tok) or _PERCENTILE.match(tok):
         return True
     if _NUMBER.match(tok) or tok in _NUMBER_WORDS:
@@ -95,16 +101,6 @@ def _counts_things(following: list[str]) -> bool:
     return False
 
 
-def _candidate(tok: str) -> bool:
-    """Cheap pre-check: could this token be a number, a decimal or a p99/sev1 at all?"""
-    first = tok[0]
-    return (
-        first.isdigit()
-        or tok in _NUMBER_WORDS
-        or (first in "ps" and len(tok) > 1 and (tok[1].isdigit() or tok.startswith("sev")))
-    )
-
-
 _DIGIT = re.compile(r"\d")
 
 
@@ -113,7 +109,7 @@ def has_specific_token(sentence: Sentence) -> bool:
     raws = sentence.raws
     if _DIGIT.search(sentence.pattern_text) is None and _NUMBER_WORDS.isdisjoint(raws):
         return False  # every specific token holds a digit or is a number word
-    return any(is_specific_token(raws, i) for i, tok in enumerate(raws) if _candidate(tok))
+    return any(is_specific_token(raws, i) for i in range(len(raws)))
 
 
 def _units(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
